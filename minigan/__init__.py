@@ -1,0 +1,24 @@
+"""minigan: a GAN engine in NumPy/CuPy whose every gradient is written out by hand.
+
+The layout follows the architecture:
+
+* ``minigan.backend``: NumPy or CuPy (``MINIGAN_BACKEND``), random numbers;
+* ``minigan.autograd``: ``Tensor``, ``Function``, the reverse pass, primitive ops, gradient checks;
+* ``minigan.nn``: layers (``minigan.nn.functional`` holds their math), initialisation;
+* ``minigan.optim``: SGD and Adam.
+"""
+
+from minigan import nn, optim
+from minigan.autograd import Function, Tensor, grad, is_grad_enabled, no_grad, set_grad_enabled
+from minigan.autograd.gradcheck import GradcheckError, gradcheck, gradgradcheck
+from minigan.backend import BackendError, get_array_module, manual_seed, to_numpy
+from minigan.factories import ones, rand, randn, zeros
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "Tensor", "Function", "grad", "no_grad", "set_grad_enabled", "is_grad_enabled",
+    "gradcheck", "gradgradcheck", "GradcheckError",
+    "BackendError", "get_array_module", "manual_seed", "to_numpy",
+    "randn", "rand", "zeros", "ones", "nn", "optim",
+]

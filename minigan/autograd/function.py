@@ -1,0 +1,73 @@
+"""``Function``: an operation in the computation graph, with a hand-written derivative."""
+
+import weakref
+
+from minigan import backend
+from minigan.autograd import grad_mode
+from minigan.autograd.tensor import Tensor
+
+
+class Function:
+    """An operation with a hand-written derivative.
+
+    Subclasses implement:
+
+    * ``forward(*xs)`` on raw arrays, returning one array; values the backward needs are
+      kept on ``self``;
+    * ``backward(gy)``, given the gradient ``Tensor`` of the output, returning one gradient
+      ``Tensor`` (or ``None``) per input. It is written with minigan's own differentiable
+      operations, so when the engine runs it with gradients enabled
+      (``create_graph=True``) the backward pass is itself recorded and can be
+      differentiated again. ``self.needs_input_grad`` says which inputs need a gradient.
+
+    Calling a Function converts Python scalars and arrays among its inputs to arrays of the
+    first tensor input's dtype and backend, checks that tensor inputs share one dtype and
+    one backend, runs ``forward`` and, when any input requires grad, records the graph.
+    """
+
+    generation = 0
+    needs_input_grad = ()
+
+    def __call__(self, *inputs):
+        inputs = self._as_tensors(inputs)
+        xs = [t.data for t in inputs]
+        backend.get_array_module(*xs)  # raises on a NumPy/CuPy mix
+        y = Tensor(self.forward(*xs))
+        if grad_mode.is_grad_enabled() and any(t.requires_grad for t in inputs):
+            self.inputs = inputs
+            self.needs_input_grad = tuple(t.requires_grad for t in inputs)
+            self.generation = max(t.generation for t in inputs)
+            self.output = weakref.ref(y)  # weak: the output owns its creator, not the reverse
+            y.creator, y.requires_grad, y.generation = self, True, self.generation + 1
+        return y
+
+    def _as_tensors(self, inputs):
+        like = next((t for t in inputs if isinstance(t, Tensor)), None)
+        if like is None:
+            raise TypeError(f"{self.name} needs at least one Tensor input")
+        tensors = []
+        for t in inputs:
+            if not isinstance(t, Tensor):
+                # constants take the tensor's dtype, so a Python float never promotes float32
+                xp = backend.get_array_module(like.data, t)
+                t = Tensor(xp.asarray(t, dtype=like.dtype))
+            elif t.dtype != like.dtype and t.dtype.kind == "f" and like.dtype.kind == "f":
+                raise TypeError(
+                    f"{self.name}: inputs have different dtypes ({like.dtype} and {t.dtype}); "
+                    "convert one with .astype(...) so that float64 does not creep into a float32 model"
+                )
+            tensors.append(t)
+        return tensors
+
+    @property
+    def name(self):
+        """The op's name, for error messages and traces."""
+        return type(self).__name__
+
+    def forward(self, *xs):
+        """Compute the output array from the input arrays."""
+        raise NotImplementedError
+
+    def backward(self, gy):
+        """Return the gradients of the inputs given ``gy``, the gradient of the output."""
+        raise NotImplementedError

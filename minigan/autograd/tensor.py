@@ -1,0 +1,135 @@
+"""``Tensor``: a value in the computation graph.
+
+A ``Tensor`` wraps a raw backend array (``.data``). When a ``Function``
+(``minigan.autograd.function``) is applied to tensors while gradients are enabled, it
+becomes the ``creator`` of its outputs; following ``creator`` links backwards from a loss
+gives the whole graph, which ``minigan.autograd.engine`` walks in reverse.
+
+Arithmetic operators (``+ - * / ** @``, ``sum``, ``reshape``, ...) are attached to ``Tensor``
+in ``minigan.autograd.ops``, next to the ``Function`` that each one calls, so that every
+forward sits right above its backward.
+"""
+
+from minigan import backend
+from minigan.autograd import engine
+
+
+class Tensor:
+    """A backend array that can take part in automatic differentiation.
+
+    Args:
+        data: an array, nested lists or a scalar. Python data becomes ``float32`` unless
+            ``dtype`` says otherwise; NumPy/CuPy arrays keep their dtype and backend.
+        requires_grad: whether gradients with respect to this tensor are wanted.
+        dtype: optional dtype to convert ``data`` to.
+
+    Attributes:
+        data: the raw array (``numpy.ndarray`` or ``cupy.ndarray``).
+        grad: a ``Tensor`` of the same shape, or ``None`` until a backward pass reaches it.
+        creator: the ``Function`` that produced this tensor (``None`` for a leaf).
+    """
+
+    __array_priority__ = 100  # ``ndarray + Tensor`` defers to ``Tensor.__radd__``
+
+    def __init__(self, data, requires_grad=False, dtype=None):
+        if isinstance(data, Tensor):
+            raise TypeError("Tensor(data) got a Tensor; use .detach() or .data to copy one")
+        is_array = hasattr(data, "dtype") and hasattr(data, "shape")
+        if dtype is None and not is_array:
+            dtype = "float32"  # Python numbers become float32, as in PyTorch
+        try:
+            self.data = backend.asarray(data, dtype)
+        except (TypeError, ValueError) as err:
+            raise TypeError(f"Tensor data must be numeric array-like, got {type(data).__name__}: {err}") from None
+        if self.data.dtype.kind not in "fiub":
+            raise TypeError(f"Tensor data must be numeric, got dtype {self.data.dtype}")
+        if requires_grad and self.data.dtype.kind != "f":
+            raise TypeError(f"only floating-point tensors can require gradients, got dtype {self.data.dtype}")
+        self.requires_grad = bool(requires_grad)
+        self.grad = None
+        self.creator = None
+        self.generation = 0  # 1 + the creator's generation: orders the reverse pass
+
+    # ------------------------------------------------------------ array facts
+    @property
+    def shape(self):
+        """The shape of ``data``."""
+        return self.data.shape
+
+    @property
+    def ndim(self):
+        """The number of dimensions of ``data``."""
+        return self.data.ndim
+
+    @property
+    def size(self):
+        """The number of elements of ``data``."""
+        return self.data.size
+
+    @property
+    def dtype(self):
+        """The dtype of ``data``."""
+        return self.data.dtype
+
+    @property
+    def is_leaf(self):
+        """True for tensors made by the user (no creator): ``backward`` fills their ``.grad``."""
+        return self.creator is None
+
+    def __len__(self):
+        return len(self.data)
+
+    def __repr__(self):
+        body = repr(backend.to_numpy(self.data)).replace("array", "tensor", 1)
+        grad = ", requires_grad=True" if self.requires_grad else ""
+        return f"{body[:-1]}{grad})"
+
+    def item(self):
+        """The value of a one-element tensor as a Python number (a host-device sync on CuPy)."""
+        if self.size != 1:
+            raise ValueError(f"item() needs a tensor with one element, got shape {self.shape}")
+        return self.data.item()
+
+    def numpy(self):
+        """The data as a NumPy array (copied from the GPU on CuPy)."""
+        return backend.to_numpy(self.data)
+
+    # ------------------------------------------------------------ graph
+    def detach(self):
+        """A new leaf tensor sharing ``data`` and cut off from the graph (no gradient flows back)."""
+        return Tensor(self.data)
+
+    def requires_grad_(self, mode=True):
+        """Set ``requires_grad`` in place on a leaf tensor and return it."""
+        if not self.is_leaf:
+            raise RuntimeError("requires_grad_ can only change leaf tensors; use detach() first")
+        if mode and self.data.dtype.kind != "f":
+            raise TypeError(f"only floating-point tensors can require gradients, got dtype {self.dtype}")
+        self.requires_grad = bool(mode)
+        return self
+
+    def backward(self, grad=None, create_graph=False):
+        """Accumulate d(self)/d(leaf) into the ``.grad`` of every leaf that requires grad.
+
+        Args:
+            grad: the upstream gradient, same shape as ``self``; may be omitted for a
+                one-element tensor (a loss), where it is 1.
+            create_graph: record the backward pass itself, so that the gradients can be
+                differentiated again (second derivatives, gradient penalties).
+        """
+        engine.backward([self], [grad], create_graph=create_graph)
+
+    def _as_grad(self, grad):
+        """``grad`` checked as an upstream gradient for this tensor (the engine's seed)."""
+        if grad is None:
+            if self.size != 1:
+                raise RuntimeError(
+                    f"backward() without a gradient needs a one-element output, got shape "
+                    f"{self.shape}; pass grad= of that shape"
+                )
+            return Tensor(backend.get_array_module(self.data).ones_like(self.data))
+        if not isinstance(grad, Tensor):
+            grad = Tensor(backend.asarray(grad, self.dtype))
+        if grad.shape != self.shape:
+            raise ValueError(f"gradient of shape {grad.shape} given for an output of shape {self.shape}")
+        return grad

@@ -1,0 +1,94 @@
+"""Elementwise activations. Each keeps only what its backward needs.
+
+ReLU and LeakyReLU multiply by a constant slope (1 or ``a``), so their second derivative is
+exactly zero away from the kink at 0. Tanh and Sigmoid write their derivative with their
+own output ``y``, which is itself a differentiable function of ``x``.
+"""
+
+from minigan import backend
+from minigan.autograd import Function
+
+
+class ReLU(Function):
+    """y = max(x, 0)."""
+
+    def forward(self, x):
+        self.slope = (x > 0).astype(x.dtype)  # dy/dx: 1 where x > 0, else 0
+        return x * self.slope
+
+    def backward(self, gy):
+        return gy * self.slope  # dL/dx = dL/dy * 1[x > 0]
+
+
+class LeakyReLU(Function):
+    """y = x for x > 0, ``a * x`` otherwise."""
+
+    def __init__(self, negative_slope):
+        self.a = negative_slope
+
+    def forward(self, x):
+        xp = backend.get_array_module(x)
+        self.slope = xp.where(x > 0, x.dtype.type(1), x.dtype.type(self.a))  # dy/dx: 1 or a
+        return x * self.slope  # a multiply, not a boolean-mask assignment: one pass, no copy
+
+    def backward(self, gy):
+        return gy * self.slope  # dL/dx = dL/dy * (1 if x > 0 else a)
+
+
+class Tanh(Function):
+    """y = tanh(x)."""
+
+    def forward(self, x):
+        return backend.get_array_module(x).tanh(x)
+
+    def backward(self, gy):
+        y = self.output()
+        return gy * (1 - y * y)  # dy/dx = 1 - tanh(x)^2 = 1 - y^2
+
+
+class Sigmoid(Function):
+    """y = 1 / (1 + exp(-x)), computed as exp(-softplus(-x)) so no exp overflows."""
+
+    def forward(self, x):
+        xp = backend.get_array_module(x)
+        return xp.exp(-xp.logaddexp(0, -x))  # logaddexp(0, -x) = log(1 + e^-x), stable for any x
+
+    def backward(self, gy):
+        y = self.output()
+        return gy * y * (1 - y)  # dy/dx = sigmoid(x) (1 - sigmoid(x)) = y (1 - y)
+
+
+class Softplus(Function):
+    """y = log(1 + exp(x)), exact and finite for any x."""
+
+    def forward(self, x):
+        return backend.get_array_module(x).logaddexp(0, x)  # max(x, 0) + log1p(exp(-|x|)) inside
+
+    def backward(self, gy):
+        (x,) = self.inputs
+        return gy * sigmoid(x)  # d/dx log(1 + e^x) = e^x / (1 + e^x) = sigmoid(x)
+
+
+def relu(x):
+    """max(x, 0), elementwise."""
+    return ReLU()(x)
+
+
+def leaky_relu(x, negative_slope=0.01):
+    """x where x > 0, else ``negative_slope * x`` (0.2 in DCGAN's discriminator)."""
+    return LeakyReLU(negative_slope)(x)
+
+
+def tanh(x):
+    """The hyperbolic tangent, elementwise (a generator's image output in [-1, 1])."""
+    return Tanh()(x)
+
+
+def sigmoid(x):
+    """The logistic function 1 / (1 + e^-x), elementwise, without overflow."""
+    return Sigmoid()(x)
+
+
+def softplus(x):
+    """log(1 + e^x), elementwise: the smooth ReLU that the GAN losses are written with."""
+    return Softplus()(x)

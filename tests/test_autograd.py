@@ -1,0 +1,149 @@
+"""The reverse pass: accumulation, shared nodes, deep graphs, grad(), create_graph, grad mode."""
+
+import numpy as np
+import pytest
+
+import minigan
+from minigan import Tensor
+from tests.helpers import tensor
+
+
+def test_backward_twice_accumulates_until_zeroed(xp):
+    x = tensor(xp, np.array([1.0, 2.0, 3.0]))
+    (x * x).sum().backward()
+    (x * x).sum().backward()
+    np.testing.assert_allclose(x.grad.numpy(), 2 * (2 * np.array([1.0, 2.0, 3.0])))
+    x.grad = None
+    (x * x).sum().backward()
+    np.testing.assert_allclose(x.grad.numpy(), 2 * np.array([1.0, 2.0, 3.0]))
+
+
+def test_tensor_used_twice_gets_both_gradients(xp):
+    a = tensor(xp, np.array([1.5, -2.0]))
+    (a + a).sum().backward()
+    np.testing.assert_allclose(a.grad.numpy(), [2.0, 2.0])
+    b = tensor(xp, np.array([3.0]))
+    y = b * b * b  # b reaches the output along three paths
+    y.backward()
+    np.testing.assert_allclose(b.grad.numpy(), [27.0])
+
+
+def test_diamond_graph_runs_each_backward_once(xp):
+    x = tensor(xp, np.array([2.0]))
+    h = x.exp()
+    y = h * 3.0 + h.log()  # h feeds two branches; its gradient must be summed before Exp runs
+    y.backward()
+    np.testing.assert_allclose(x.grad.numpy(), [3.0 * np.exp(2.0) + 1.0])
+
+
+def test_deep_graph_has_no_recursion_limit(xp):
+    x = tensor(xp, np.array([1.0]))
+    y = x
+    for _ in range(5000):
+        y = y + 1.0
+    y.backward()
+    np.testing.assert_allclose(x.grad.numpy(), [1.0])
+
+
+def test_grad_returns_gradients_without_touching_dot_grad(xp):
+    x = tensor(xp, np.array([1.0, 2.0]))
+    w = tensor(xp, np.array([3.0, 4.0]))
+    (gx,) = minigan.grad((x * w).sum(), [x])
+    np.testing.assert_allclose(gx.numpy(), [3.0, 4.0])
+    assert x.grad is None and w.grad is None
+    assert gx.creator is None  # no graph without create_graph
+
+
+def test_grad_of_unused_input(xp):
+    x, z = tensor(xp, np.ones(2)), tensor(xp, np.ones(2))
+    with pytest.raises(RuntimeError, match="input 1 .* not used"):
+        minigan.grad((x * 2.0).sum(), [x, z])
+    gx, gz = minigan.grad((x * 2.0).sum(), [x, z], allow_unused=True)
+    assert gz is None
+    np.testing.assert_allclose(gx.numpy(), [2.0, 2.0])
+
+
+def test_grad_with_respect_to_an_intermediate(xp):
+    x = tensor(xp, np.array([1.0, -1.0]))
+    h = x * 3.0
+    (gh,) = minigan.grad((h * h).sum(), [h])
+    np.testing.assert_allclose(gh.numpy(), [6.0, -6.0])
+
+
+def test_create_graph_gives_second_derivatives(xp):
+    x = tensor(xp, np.array([0.5, 2.0]))
+    (g,) = minigan.grad((x ** 3).sum(), [x], create_graph=True)  # 3 x^2
+    (gg,) = minigan.grad(g.sum(), [x])  # 6 x
+    np.testing.assert_allclose(g.numpy(), 3 * np.array([0.5, 2.0]) ** 2)
+    np.testing.assert_allclose(gg.numpy(), [3.0, 12.0])
+
+
+def test_backward_with_create_graph_keeps_a_differentiable_grad(xp):
+    x = tensor(xp, np.array([1.0, 2.0]))
+    (x.exp().sum()).backward(create_graph=True)
+    assert x.grad.creator is not None
+    (gg,) = minigan.grad(x.grad.sum(), [x])
+    np.testing.assert_allclose(gg.numpy(), np.exp([1.0, 2.0]))
+
+
+def test_no_grad_records_nothing_and_detach_cuts(xp):
+    x = tensor(xp, np.ones(3))
+    with minigan.no_grad():
+        y = x * 2.0
+    assert y.creator is None and not y.requires_grad
+    z = (x * 2.0).detach() * x
+    z.sum().backward()
+    np.testing.assert_allclose(x.grad.numpy(), [2.0, 2.0, 2.0])  # only the undetached path
+
+
+def test_backward_needs_a_scalar_or_a_gradient(xp):
+    x = tensor(xp, np.ones(3))
+    with pytest.raises(RuntimeError, match="one-element output"):
+        (x * 2.0).backward()
+    with pytest.raises(ValueError, match=r"gradient of shape \(2,\) given for an output of shape \(3,\)"):
+        (x * 2.0).backward(xp.ones(2))
+    (x * 2.0).backward(xp.asarray([1.0, 0.0, -1.0]))
+    np.testing.assert_allclose(x.grad.numpy(), [2.0, 0.0, -2.0])
+
+
+def test_float32_stays_float32_with_python_scalars(xp):
+    x = Tensor(xp.ones(3, dtype="float32"), requires_grad=True)
+    y = (2.5 * x - 1.0) / 3.0 + x ** 2.0
+    y = y.exp().log().mean()
+    y.backward()
+    assert y.dtype == np.float32 and x.grad.dtype == np.float32
+
+
+def test_mixed_float_dtypes_are_refused(xp):
+    a = Tensor(xp.ones(2, dtype="float32"))
+    b = Tensor(xp.ones(2, dtype="float64"))
+    with pytest.raises(TypeError, match="different dtypes .*float32 and float64"):
+        a + b
+
+
+def test_bad_tensor_data_is_refused():
+    with pytest.raises(TypeError, match="only floating-point tensors can require gradients"):
+        Tensor(np.arange(3), requires_grad=True)
+    with pytest.raises(TypeError, match="numeric"):
+        Tensor(["a", "b"])
+    with pytest.raises(TypeError, match="numeric"):
+        Tensor(np.array([None, 1.0], dtype=object))
+
+
+def test_python_data_defaults_to_float32():
+    assert Tensor([1, 2, 3]).dtype == np.float32
+    assert Tensor(np.zeros(2)).dtype == np.float64  # arrays keep their dtype
+
+
+def test_tensor_exponent_is_refused_with_a_hint(xp):
+    x = tensor(xp, np.ones(2))
+    with pytest.raises(TypeError, match="number as the exponent"):
+        x ** x
+
+
+def test_matmul_shape_errors(xp):
+    a, b = tensor(xp, np.ones((2, 3))), tensor(xp, np.ones((2, 3)))
+    with pytest.raises(ValueError, match=r"\(2, 3\) and \(2, 3\) do not match"):
+        a @ b
+    with pytest.raises(ValueError, match="at least 2 dimensions"):
+        a @ tensor(xp, np.ones(3))

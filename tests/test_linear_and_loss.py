@@ -1,0 +1,72 @@
+"""linear, binary cross-entropy on logits and mean squared error."""
+
+import numpy as np
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+import minigan
+from minigan.nn import functional as F
+from tests.helpers import floats64, tensor
+
+
+@given(n=st.integers(1, 4), fin=st.integers(1, 4), fout=st.integers(1, 4), bias=st.booleans(),
+       lead=st.sampled_from([(), (2,)]), data=st.data())
+def test_linear(xp, n, fin, fout, bias, lead, data):
+    x = data.draw(floats64(lead + (n, fin)))
+    w = data.draw(floats64((fout, fin)))
+    b = data.draw(floats64((fout,)))
+    inputs = [tensor(xp, x), tensor(xp, w)] + ([tensor(xp, b)] if bias else [])
+    expected = x @ w.T + (b if bias else 0)
+    np.testing.assert_allclose(F.linear(*inputs).numpy(), expected, rtol=1e-12)
+    minigan.gradcheck(F.linear, inputs)
+    minigan.gradgradcheck(F.linear, inputs)
+
+
+def test_linear_shape_errors(xp):
+    x, w = tensor(xp, np.ones((2, 3))), tensor(xp, np.ones((4, 5)))
+    with pytest.raises(ValueError, match=r"input of shape \(2, 3\) does not fit weight of shape \(4, 5\)"):
+        F.linear(x, w)
+    with pytest.raises(ValueError, match="bias of shape"):
+        F.linear(x, tensor(xp, np.ones((4, 3))), tensor(xp, np.ones(3)))
+
+
+@given(shape=st.sampled_from([(1,), (5,), (3, 2)]), reduction=st.sampled_from(["mean", "sum", "none"]),
+       data=st.data())
+def test_bce_with_logits(xp, shape, reduction, data):
+    logits = data.draw(floats64(shape, -5.0, 5.0))
+    target = data.draw(floats64(shape, 0.0, 1.0))
+    p = 1 / (1 + np.exp(-logits))
+    expected = -(target * np.log(p) + (1 - target) * np.log(1 - p))
+    expected = {"mean": expected.mean(), "sum": expected.sum(), "none": expected}[reduction]
+    x, t = tensor(xp, logits), tensor(xp, target, requires_grad=False)
+    np.testing.assert_allclose(F.binary_cross_entropy_with_logits(x, t, reduction).numpy(), expected, rtol=1e-10)
+    minigan.gradcheck(lambda z: F.binary_cross_entropy_with_logits(z, t, reduction), [x])
+    minigan.gradgradcheck(lambda z: F.binary_cross_entropy_with_logits(z, t, reduction), [x])
+
+
+def test_bce_is_exact_and_finite_for_huge_logits(xp):
+    x = tensor(xp, np.array([-1000.0, 1000.0, -1000.0, 1000.0], dtype=np.float32))
+    t = xp.asarray([0.0, 1.0, 1.0, 0.0], dtype="float32")
+    with np.errstate(over="raise", divide="raise", invalid="raise"):
+        loss = F.binary_cross_entropy_with_logits(x, t, reduction="none")
+        loss.sum().backward()
+    np.testing.assert_array_equal(loss.numpy(), [0.0, 0.0, 1000.0, 1000.0])
+    np.testing.assert_array_equal(x.grad.numpy(), [0.0, 0.0, -1.0, 1.0])  # sigmoid(x) - t
+
+
+@given(shape=st.sampled_from([(1,), (4,), (2, 3)]), data=st.data())
+def test_mse_loss(xp, shape, data):
+    a, b = data.draw(floats64(shape)), data.draw(floats64(shape))
+    x, t = tensor(xp, a), tensor(xp, b, requires_grad=False)
+    np.testing.assert_allclose(F.mse_loss(x, t).numpy(), ((a - b) ** 2).mean(), rtol=1e-12)
+    minigan.gradcheck(lambda z: F.mse_loss(z, t), [x])
+    minigan.gradgradcheck(lambda z: F.mse_loss(z, t), [x])
+
+
+def test_loss_argument_errors(xp):
+    x = tensor(xp, np.zeros(3))
+    with pytest.raises(ValueError, match=r"target of shape \(2,\) does not match input of shape \(3,\)"):
+        F.binary_cross_entropy_with_logits(x, xp.zeros(2))
+    with pytest.raises(ValueError, match="reduction must be one of"):
+        F.mse_loss(x, 0.0, reduction="avg")
