@@ -5,10 +5,13 @@ The layout follows the architecture:
 * ``minigan.backend``: NumPy or CuPy (``MINIGAN_BACKEND``), random numbers;
 * ``minigan.autograd``: ``Tensor``, ``Function``, the reverse pass, primitive ops, gradient checks;
 * ``minigan.nn``: layers (``minigan.nn.functional`` holds their math), initialisation;
-* ``minigan.optim``: SGD and Adam.
+* ``minigan.optim``: SGD and Adam;
+* ``minigan.gan``: the GAN losses; ``minigan.train``: the alternating trainer, checkpoints;
+* ``minigan.data``: data sets; ``minigan.metrics``: scores of generated samples;
+* ``minigan.plot``: figures (host-only, imported on demand: it loads matplotlib).
 """
 
-from minigan import nn, optim
+from minigan import data, gan, metrics, nn, optim, train
 from minigan.autograd import Function, Tensor, grad, is_grad_enabled, no_grad, set_grad_enabled
 from minigan.autograd.gradcheck import GradcheckError, gradcheck, gradgradcheck
 from minigan.backend import BackendError, get_array_module, manual_seed, to_numpy
@@ -20,5 +23,5 @@ __all__ = [
     "Tensor", "Function", "grad", "no_grad", "set_grad_enabled", "is_grad_enabled",
     "gradcheck", "gradgradcheck", "GradcheckError",
     "BackendError", "get_array_module", "manual_seed", "to_numpy",
-    "randn", "rand", "zeros", "ones", "nn", "optim",
+    "randn", "rand", "zeros", "ones", "nn", "optim", "gan", "train", "data", "metrics",
 ]

@@ -147,4 +147,30 @@ def manual_seed(seed):
         _rngs["cupy"] = _cupy.random.default_rng(int(seed))
 
 
+def get_rng_state():
+    """The selected backend's generator state as JSON-safe data, for checkpoints.
+
+    NumPy's state is exact, so a resumed run repeats the uninterrupted one. CuPy's generator
+    does not expose its state: ``None`` is returned there (see ``set_rng_state``).
+    """
+    if _name == "cupy":
+        return None
+    return rng().bit_generator.state
+
+
+def set_rng_state(state, fallback_seed=0):
+    """Restore a state from ``get_rng_state``; ``None`` reseeds with ``fallback_seed``."""
+    if state is None:
+        _rngs[_name] = xp().random.default_rng(fallback_seed)
+        return
+    if _name == "cupy":
+        raise BackendError("this checkpoint holds a NumPy generator state; it cannot seed CuPy's generator")
+    generator = numpy.random.default_rng()
+    try:
+        generator.bit_generator.state = state
+    except (TypeError, ValueError, KeyError) as err:
+        raise ValueError(f"not a generator state from minigan's NumPy backend: {err}") from None
+    _rngs[_name] = generator
+
+
 set_backend(os.environ.get(ENV_VAR) or "numpy")

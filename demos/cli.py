@@ -1,0 +1,95 @@
+"""Command-line plumbing shared by the demos: flags, one-line errors, the run's configuration.
+
+It imports nothing from minigan, so that flags are checked, and an unusable
+``MINIGAN_BACKEND`` is reported, before any array library loads.
+"""
+
+import argparse
+import json
+import os
+import sys
+
+
+class OneLineParser(argparse.ArgumentParser):
+    """An ``ArgumentParser`` whose errors are one line on standard error and exit code 2."""
+
+    def error(self, message):
+        fail(message)
+
+
+def fail(message, code=2):
+    """Print ``<program>: error: <message>`` on one line and exit with ``code``."""
+    first = str(message).strip().splitlines()[0] if str(message).strip() else "unknown error"
+    print(f"{os.path.basename(sys.argv[0])}: error: {first}", file=sys.stderr)
+    sys.exit(code)
+
+
+def _positive(kind):
+    def check(text):
+        try:
+            value = kind(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"{text!r} is not a {kind.__name__}") from None
+        if not value > 0:
+            raise argparse.ArgumentTypeError(f"{text!r} must be positive")
+        return value
+    check.__name__ = f"positive {kind.__name__}"
+    return check
+
+
+def _seed(text):
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not an integer") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"{text!r} must be a non-negative integer")
+    return value
+
+
+# flags every demo has; None means "the demo's default, or the checkpoint's on --resume"
+RUN_FLAGS = ("steps", "batch_size", "lr", "seed")
+
+
+def add_run_flags(description, out_default):
+    """A parser with the flags every demo shares: steps, batch size, lr, seed, out, plots, resume."""
+    parser = OneLineParser(description=description)
+    parser.add_argument("--steps", type=_positive(int), help="generator updates to train for")
+    parser.add_argument("--batch-size", type=_positive(int), help="samples per batch")
+    parser.add_argument("--lr", type=_positive(float), help="Adam's learning rate for both networks")
+    parser.add_argument("--seed", type=_seed, help="random seed (same seed, same run)")
+    parser.add_argument("--out", help=f"output folder (default {out_default})")
+    parser.add_argument("--no-plots", action="store_true", help="skip the figures and the GIF")
+    parser.add_argument("--resume", action="store_true", help="continue from the checkpoint in --out")
+    return parser
+
+
+def parse(parser, argv=None):
+    """Parse ``argv`` (default: the command line)."""
+    return parser.parse_args(argv)
+
+
+def resolve_config(args, defaults, saved=None):
+    """The run's configuration: the defaults, then the flags given; on resume, the checkpoint's.
+
+    A resumed run keeps its saved settings; ``--steps`` may extend it, any other flag that
+    contradicts the checkpoint is an error.
+    """
+    given = {k: v for k, v in vars(args).items() if k in set(defaults) | set(RUN_FLAGS) | {"dataset"}
+             and v is not None}
+    if saved is None:
+        return {**defaults, **given}
+    config = dict(saved["config"])
+    for key, value in given.items():
+        if key != "steps" and config.get(key) != value:
+            fail(f"--{key.replace('_', '-')} {value} differs from the checkpoint's {config.get(key)}; "
+                 "resume with the same settings (only --steps may change)")
+    config["steps"] = given.get("steps", config["steps"])
+    return config
+
+
+def write_json(path, obj):
+    """Write ``obj`` as indented JSON."""
+    with open(path, "w") as f:
+        json.dump(obj, f, indent=2)
+        f.write("\n")

@@ -1,0 +1,9 @@
+"""What makes a GAN of two networks: the adversarial objectives (``minigan.gan.losses``)."""
+
+from minigan.gan.losses import (
+    LOSSES, GANLoss, Hinge, LeastSquares, Minimax, NonSaturating, Wasserstein, get_loss,
+)
+
+__all__ = [
+    "LOSSES", "get_loss", "GANLoss", "Minimax", "NonSaturating", "LeastSquares", "Hinge", "Wasserstein",
+]

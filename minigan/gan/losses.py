@@ -1,0 +1,220 @@
+"""The GAN objectives, written on logits.
+
+Notation: ``l`` is the discriminator's raw output (a logit) and ``D = sigmoid(l)`` the
+probability that D gives to "real". A training step makes three moves, so every loss has
+three sides, each a scalar to *minimise*:
+
+* ``d_real(l)``: the discriminator's loss on logits of a real batch;
+* ``d_fake(l)``: the discriminator's loss on logits of a generated batch (``fake.detach()``);
+* ``g(l)``: the generator's loss on D's logits of a generated batch (not detached).
+
+Every log-probability is written with ``softplus`` (``-log D = softplus(-l)``,
+``-log(1 - D) = softplus(l)``), never as ``log(sigmoid(l))``, so each side is finite, with a
+finite gradient, for any logit (+-1000 included).
+
+Logits have shape (N, 1) or (N,); every side returns the mean over the N samples.
+"""
+
+from minigan import backend
+from minigan.autograd import Tensor
+from minigan.nn import functional as F
+
+
+class GANLoss:
+    """What all GAN losses share: input checks, logging, and the step after D's update.
+
+    A subclass writes ``d_real``, ``d_fake`` and ``g``. ``clip_value`` is the bound of
+    WGAN's weight clipping (``None``: no clipping).
+    """
+
+    name = None
+    clip_value = None
+
+    def d_real(self, logits):
+        """The discriminator's loss on the logits (N, 1) or (N,) of a real batch."""
+        raise NotImplementedError
+
+    def d_fake(self, logits):
+        """The discriminator's loss on the logits (N, 1) or (N,) of a generated batch."""
+        raise NotImplementedError
+
+    def g(self, logits):
+        """The generator's loss on D's logits (N, 1) or (N,) of a generated batch."""
+        raise NotImplementedError
+
+    def score(self, logits):
+        """D's mean output on a batch, as a Python float for logging: here the mean logit."""
+        return self._check(logits).detach().mean().item()
+
+    def after_d_step(self, discriminator):
+        """Clamp every parameter of ``discriminator`` to [-clip_value, clip_value], in place.
+
+        Call it right after the discriminator's optimizer step. A no-op when ``clip_value``
+        is ``None`` (every loss but WGAN's).
+        """
+        if self.clip_value is None:
+            return
+        for p in discriminator.parameters():
+            xp = backend.get_array_module(p.data)
+            xp.clip(p.data, -self.clip_value, self.clip_value, out=p.data)  # in place, like an optimizer step
+
+    def _check(self, logits):
+        """``logits`` itself, once checked to be a Tensor of shape (N, 1) or (N,) with N >= 1."""
+        if not isinstance(logits, Tensor):
+            raise TypeError(f"{type(self).__name__}: logits must be a Tensor, got {type(logits).__name__}")
+        if logits.ndim not in (1, 2) or (logits.ndim == 2 and logits.shape[1] != 1) or logits.size == 0:
+            raise ValueError(
+                f"{type(self).__name__}: logits must have shape (N, 1) or (N,) with N >= 1, got {logits.shape}"
+            )
+        return logits
+
+    def __repr__(self):
+        return f"{type(self).__name__}()"
+
+
+class Minimax(GANLoss):
+    """The original, saturating GAN (Goodfellow et al. 2014).
+
+    D maximises ``log D(x) + log(1 - D(G(z)))``; G minimises ``log(1 - D(G(z)))``:
+
+        d_real = -mean(log D(l))     = mean(softplus(-l)) = bce(l, 1)
+        d_fake = -mean(log(1 - D(l))) = mean(softplus(l)) = bce(l, 0)
+        g      =  mean(log(1 - D(l))) = -mean(softplus(l)) = -bce(l, 0)
+
+    g's gradient is ``-sigmoid(l) / N``: it vanishes exactly when D confidently rejects the
+    fakes (l << 0), early in training, which is why ``NonSaturating`` is the default.
+    """
+
+    name = "minimax"
+
+    def d_real(self, logits):
+        """-mean(log D(l)) = bce(l, 1): push real logits up."""
+        return F.binary_cross_entropy_with_logits(self._check(logits), 1.0)
+
+    def d_fake(self, logits):
+        """-mean(log(1 - D(l))) = bce(l, 0): push fake logits down."""
+        return F.binary_cross_entropy_with_logits(self._check(logits), 0.0)
+
+    def g(self, logits):
+        """mean(log(1 - D(l))) = -bce(l, 0): G minimises D's log-probability of "fake"."""
+        return -F.binary_cross_entropy_with_logits(self._check(logits), 0.0)
+
+    def score(self, logits):
+        """The mean probability D(x) = sigmoid(l) of "real", as a Python float."""
+        return F.sigmoid(self._check(logits).detach()).mean().item()
+
+
+class NonSaturating(Minimax):
+    """The non-saturating GAN (Goodfellow et al. 2014, section 3): the default.
+
+    D as in ``Minimax``; G maximises ``log D(G(z))`` instead:
+
+        g = -mean(log D(l)) = mean(softplus(-l)) = bce(l, 1)
+
+    Same fixed points as the minimax g, but the gradient ``(sigmoid(l) - 1) / N`` is close to
+    ``-1 / N`` when D confidently rejects the fakes, so G keeps learning.
+    """
+
+    name = "non-saturating"
+
+    def g(self, logits):
+        """-mean(log D(l)) = bce(l, 1): G maximises D's log-probability of "real"."""
+        return F.binary_cross_entropy_with_logits(self._check(logits), 1.0)
+
+
+class LeastSquares(GANLoss):
+    """LSGAN (Mao et al. 2017) with targets a = 0 (fake), b = 1 (real), c = 1 (G's aim):
+
+        d_real = 0.5 mean((l - 1)^2)
+        d_fake = 0.5 mean(l^2)
+        g      = 0.5 mean((l - 1)^2)
+
+    The logits are read as scores, not passed through a sigmoid.
+    """
+
+    name = "least-squares"
+
+    def d_real(self, logits):
+        """0.5 mean((l - 1)^2): pull real scores to b = 1."""
+        return 0.5 * ((self._check(logits) - 1) ** 2).mean()
+
+    def d_fake(self, logits):
+        """0.5 mean(l^2): pull fake scores to a = 0."""
+        return 0.5 * (self._check(logits) ** 2).mean()
+
+    def g(self, logits):
+        """0.5 mean((l - 1)^2): G pulls the scores of its samples to c = 1."""
+        return 0.5 * ((self._check(logits) - 1) ** 2).mean()
+
+
+class Hinge(GANLoss):
+    """The hinge loss (Lim & Ye 2017; SAGAN, Zhang et al. 2019):
+
+        d_real = mean(relu(1 - l))
+        d_fake = mean(relu(1 + l))
+        g      = -mean(l)
+
+    D stops pushing a sample once its margin is met (l >= 1 on real, l <= -1 on fake).
+    """
+
+    name = "hinge"
+
+    def d_real(self, logits):
+        """mean(relu(1 - l)): real logits below the margin 1 are pushed up."""
+        return F.relu(1 - self._check(logits)).mean()
+
+    def d_fake(self, logits):
+        """mean(relu(1 + l)): fake logits above the margin -1 are pushed down."""
+        return F.relu(1 + self._check(logits)).mean()
+
+    def g(self, logits):
+        """-mean(l): G raises D's score of its samples, with no margin."""
+        return -self._check(logits).mean()
+
+
+class Wasserstein(GANLoss):
+    """WGAN (Arjovsky et al. 2017): D is a critic estimating the Wasserstein-1 distance.
+
+        d_real = -mean(l)
+        d_fake =  mean(l)
+        g      = -mean(l)
+
+    so D minimises ``mean(l_fake) - mean(l_real)``. The estimate needs a Lipschitz critic,
+    which WGAN enforces crudely by clipping every weight of D to [-clip_value, clip_value]
+    after each of its steps (``after_d_step``).
+
+    Args:
+        clip_value: the clipping bound (0.01 in the paper).
+    """
+
+    name = "wasserstein"
+
+    def __init__(self, clip_value=0.01):
+        if not clip_value > 0:
+            raise ValueError(f"Wasserstein: clip_value must be positive, got {clip_value!r}")
+        self.clip_value = clip_value
+
+    def d_real(self, logits):
+        """-mean(l): raise the critic's score of real samples."""
+        return -self._check(logits).mean()
+
+    def d_fake(self, logits):
+        """mean(l): lower the critic's score of generated samples."""
+        return self._check(logits).mean()
+
+    def g(self, logits):
+        """-mean(l): G raises the critic's score of its samples."""
+        return -self._check(logits).mean()
+
+    def __repr__(self):
+        return f"Wasserstein(clip_value={self.clip_value})"
+
+
+LOSSES = {cls.name: cls for cls in (Minimax, NonSaturating, LeastSquares, Hinge, Wasserstein)}
+
+
+def get_loss(name="non-saturating"):
+    """A new instance of the GAN loss called ``name`` (a key of ``LOSSES``)."""
+    if name not in LOSSES:
+        raise ValueError(f"unknown GAN loss {name!r}; choose one of {', '.join(LOSSES)}")
+    return LOSSES[name]()

@@ -1,0 +1,6 @@
+"""Figures, headless (no display needed). Host-only: every function takes NumPy arrays."""
+
+from minigan.plot.curves import save_training_curves
+from minigan.plot.gan2d import save_animation, save_samples_figure
+
+__all__ = ["save_training_curves", "save_samples_figure", "save_animation"]

@@ -1,0 +1,29 @@
+"""Training curves from a run's history (one dict of floats per logged step)."""
+
+from matplotlib.figure import Figure
+
+
+def _series(history, key):
+    points = [(r["step"], r[key]) for r in history if r.get(key) is not None]
+    return [p[0] for p in points], [p[1] for p in points]
+
+
+def save_training_curves(path, history):
+    """Save the losses, D's scores on real and generated batches, and, when the history has
+    them, the modes covered and the high-quality fraction, against the step."""
+    panels = [("losses", ("d_loss", "g_loss")), ("D(x) and D(G(z))", ("d_real", "d_fake"))]
+    if any("modes" in r for r in history):
+        panels.append(("modes covered", ("modes",)))
+        panels.append(("high-quality fraction", ("high_quality",)))
+    columns = 2
+    rows = (len(panels) + 1) // columns
+    fig = Figure(figsize=(4.8 * columns, 3.4 * rows))
+    for i, (title, keys) in enumerate(panels):
+        ax = fig.add_subplot(rows, columns, i + 1)
+        for key in keys:
+            ax.plot(*_series(history, key), label=key)
+        ax.set_title(title)
+        ax.set_xlabel("step")
+        ax.legend(fontsize="small")
+    fig.tight_layout()
+    fig.savefig(path, dpi=110)

@@ -1,0 +1,45 @@
+"""Generated 2D points over the discriminator's decision surface, as a figure and a GIF.
+
+The surface is D's logit on a grid: positive where D judges "real", negative where it
+judges "fake"; the contour at 0 is its decision boundary.
+"""
+
+import numpy
+from matplotlib.animation import PillowWriter
+from matplotlib.figure import Figure
+
+
+def _draw(ax, real, fake, surface, extent, title):
+    """Draw the surface, the real points and the generated points on ``ax``."""
+    limit = max(float(numpy.abs(surface).max()), 1e-6)
+    ax.imshow(surface, origin="lower", extent=extent, cmap="RdBu_r", vmin=-limit, vmax=limit, alpha=0.6)
+    ax.contour(surface, levels=[0.0], origin="lower", extent=extent, colors="k", linewidths=0.8)
+    ax.scatter(fake[:, 0], fake[:, 1], s=4, c="tab:orange", label="generated", alpha=0.5)
+    ax.scatter(real[:, 0], real[:, 1], s=2, c="k", label="real", alpha=0.8)  # on top: tight clusters
+    ax.set_xlim(extent[0], extent[1])
+    ax.set_ylim(extent[2], extent[3])
+    ax.set_aspect("equal")
+    ax.set_title(title)
+    ax.legend(loc="upper right", fontsize="small", markerscale=3)
+
+
+def save_samples_figure(path, real, fake, surface, extent, title=""):
+    """Save real (M, 2) and generated (N, 2) points over D's logit ``surface`` (H, W).
+
+    ``extent`` is (xmin, xmax, ymin, ymax), the box the surface was computed on.
+    """
+    fig = Figure(figsize=(6, 6))
+    _draw(fig.add_subplot(), real, fake, surface, extent, title)
+    fig.savefig(path, dpi=120, bbox_inches="tight")
+
+
+def save_animation(path, frames, real, extent, fps=6):
+    """Save an animated GIF: one frame per ``(step, fake, surface)`` in ``frames``."""
+    fig = Figure(figsize=(5, 5))
+    ax = fig.add_subplot()
+    writer = PillowWriter(fps=fps)
+    with writer.saving(fig, path, dpi=80):
+        for step, fake, surface in frames:
+            ax.clear()
+            _draw(ax, real, fake, surface, extent, f"step {step}")
+            writer.grab_frame()

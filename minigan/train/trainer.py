@@ -1,0 +1,139 @@
+"""The alternating GAN training step: the discriminator learns to tell, the generator to fool.
+
+One call of ``GANTrainer.step()`` makes ``n_critic`` discriminator updates and one
+generator update, in three moves:
+
+1. D sees a real batch, target "real";
+2. D sees a generated batch, target "fake", with G detached; only D's optimizer steps;
+3. G makes a fresh batch and D judges it, target "real"; only G's optimizer steps and
+   D's parameters do not change.
+"""
+
+from minigan import backend
+from minigan.autograd import grad, no_grad
+from minigan.factories import randn
+from minigan.gan.losses import get_loss
+
+
+def grad_norm(parameters):
+    """The L2 norm of all the parameters' gradients together, as a 0-d array (no host sync)."""
+    squares = [(p.grad.data * p.grad.data).sum() for p in parameters if p.grad is not None]
+    if not squares:
+        return 0.0
+    return backend.get_array_module(squares[0]).sqrt(sum(squares))
+
+
+class GANTrainer:
+    """Trains ``generator`` against ``discriminator``, one alternating step at a time.
+
+    Args:
+        generator: a Module mapping noise (N, z_dim) to samples.
+        discriminator: a Module mapping samples to logits (N, 1).
+        g_optimizer, d_optimizer: their optimizers (separate learning rates live there).
+        sample_real: a function ``n -> Tensor`` drawing a batch of real samples.
+        z_dim: the size of the noise vector.
+        batch_size: samples per batch, real and generated.
+        loss: a name from ``minigan.gan.losses.LOSSES`` or a loss object.
+        n_critic: discriminator updates per generator update.
+    """
+
+    def __init__(self, generator, discriminator, g_optimizer, d_optimizer, sample_real, z_dim,
+                 batch_size=64, loss="non-saturating", n_critic=1):
+        if batch_size < 1 or n_critic < 1 or z_dim < 1:
+            raise ValueError(f"batch_size, n_critic and z_dim must be at least 1, got "
+                             f"{batch_size}, {n_critic} and {z_dim}")
+        self.generator, self.discriminator = generator, discriminator
+        self.g_optimizer, self.d_optimizer = g_optimizer, d_optimizer
+        self.sample_real, self.z_dim = sample_real, z_dim
+        self.batch_size, self.n_critic = batch_size, n_critic
+        self.loss = get_loss(loss) if isinstance(loss, str) else loss
+        self.steps = 0  # generator updates made so far
+
+    def noise(self, n):
+        """A batch of noise vectors z ~ N(0, I), shape (n, z_dim), in the generator's dtype."""
+        dtype = next(iter(self.generator.parameters())).dtype
+        return randn(n, self.z_dim, dtype=dtype)
+
+    def discriminator_step(self):
+        """One update of D on a real and a generated batch; returns (loss, D(x) score, D(G(z)) score)."""
+        G, D, loss = self.generator, self.discriminator, self.loss
+
+        # 1. D sees a real batch, target "real".  Non-saturating: minimise -log D(x)
+        real_logits = D(self.sample_real(self.batch_size))
+        loss_real = loss.d_real(real_logits)
+
+        # 2. D sees a generated batch, target "fake", with G detached: the same as
+        #    G(z).detach(), without recording G's graph.  Non-saturating: minimise -log(1 - D(G(z)))
+        with no_grad():
+            fake = G(self.noise(self.batch_size))
+        fake_logits = D(fake)
+        loss_fake = loss.d_fake(fake_logits)
+
+        d_loss = loss_real + loss_fake
+        self.d_optimizer.zero_grad()
+        d_loss.backward()  # reaches D's parameters only: the fake batch has no creator
+        self.d_optimizer.step()
+        loss.after_d_step(D)  # WGAN's weight clipping; nothing for the other losses
+        return d_loss, loss.score(real_logits), loss.score(fake_logits)
+
+    def generator_step(self):
+        """One update of G through D; returns G's loss."""
+        G, D, loss = self.generator, self.discriminator, self.loss
+
+        # 3. G makes a fresh batch, D judges it, target "real".  Non-saturating: minimise -log D(G(z))
+        g_loss = loss.g(D(G(self.noise(self.batch_size))))
+        g_params = list(G.parameters())
+        # gradients for G's parameters only: D's parameters and their .grad stay untouched
+        for p, g in zip(g_params, grad(g_loss, g_params, allow_unused=True)):
+            p.grad = g
+        self.g_optimizer.step()
+        return g_loss
+
+    def step(self):
+        """``n_critic`` discriminator updates, then one generator update.
+
+        Returns the step's statistics: both losses, D's mean score on real and generated
+        batches (a probability for the minimax and non-saturating losses), and the gradient
+        norm of each network. Values are 0-d arrays or numbers, so nothing waits for the
+        GPU here: ``float(v)`` reads one.
+        """
+        for _ in range(self.n_critic):
+            d_loss, d_real, d_fake = self.discriminator_step()
+        d_grad_norm = grad_norm(self.discriminator.parameters())
+        g_loss = self.generator_step()
+        self.steps += 1
+        return {
+            "step": self.steps,
+            "d_loss": d_loss.data,
+            "g_loss": g_loss.data,
+            "d_real": d_real,
+            "d_fake": d_fake,
+            "d_grad_norm": d_grad_norm,
+            "g_grad_norm": grad_norm(self.generator.parameters()),
+        }
+
+    def state_dict(self):
+        """Everything a resumed run needs: both networks, both optimizers, the step, the RNG."""
+        return {
+            "generator": dict(self.generator.state_dict()),
+            "discriminator": dict(self.discriminator.state_dict()),
+            "g_optimizer": self.g_optimizer.state_dict(),
+            "d_optimizer": self.d_optimizer.state_dict(),
+            "steps": self.steps,
+            "backend": backend.get_backend(),
+            "rng": backend.get_rng_state(),
+        }
+
+    def load_state_dict(self, state):
+        """Restore a ``state_dict``; a model of another shape fails naming the parameter."""
+        for part in ("generator", "discriminator"):
+            try:
+                getattr(self, part).load_state_dict(state[part])
+            except ValueError as err:
+                raise ValueError(f"the checkpoint's {part} does not fit this {part}: {err}") from None
+        self.g_optimizer.load_state_dict(state["g_optimizer"])
+        self.d_optimizer.load_state_dict(state["d_optimizer"])
+        self.steps = int(state["steps"])
+        backend.set_rng_state(state["rng"] if state.get("backend") == backend.get_backend() else None,
+                              fallback_seed=self.steps)
+

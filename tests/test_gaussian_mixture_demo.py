@@ -1,0 +1,88 @@
+"""The Gaussian-mixture demo: its flags, its outputs, resuming, and a short run that covers modes."""
+
+import json
+import os
+import pathlib
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+
+import minigan
+from minigan import optim
+from minigan.data import ring
+from minigan.metrics import mode_metrics
+from minigan.models import mlp_discriminator, mlp_generator
+from minigan.train import GANTrainer, fit
+
+ROOT = pathlib.Path(__file__).resolve().parent.parent
+DEMO = ROOT / "demos" / "gaussian_mixture.py"
+
+
+def run_demo(*flags, env=None):
+    environment = dict(os.environ, PYTHONPATH=str(ROOT), OMP_NUM_THREADS="1", **(env or {}))
+    return subprocess.run([sys.executable, str(DEMO), *flags], capture_output=True, text=True,
+                          env=environment, timeout=300)
+
+
+@pytest.mark.parametrize("flags, message", [
+    (["--steps", "0"], "--steps: '0' must be positive"),
+    (["--steps", "ten"], "--steps: 'ten' is not a int"),
+    (["--lr", "-1"], "--lr: '-1' must be positive"),
+    (["--seed", "-3"], "--seed: '-3' must be a non-negative integer"),
+    (["--dataset", "moons"], "--dataset: invalid choice: 'moons'"),
+    (["--loss", "softmax"], "--loss 'softmax' is not one of"),
+    (["--batch-size", "30"], "--batch-size 30 must be a multiple of the pack size 4"),
+    (["--bogus"], "unrecognized arguments: --bogus"),
+])
+def test_bad_flags_get_one_line_and_exit_code_2(tmp_path, flags, message):
+    result = run_demo(*flags, "--out", str(tmp_path))
+    assert result.returncode == 2
+    assert message in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1 and "Traceback" not in result.stderr
+
+
+def test_unusable_backend_gets_one_line_and_exit_code_2(tmp_path):
+    result = run_demo("--out", str(tmp_path), env={"MINIGAN_BACKEND": "tpu"})
+    assert result.returncode == 2
+    assert "MINIGAN_BACKEND='tpu' is not a backend" in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+
+
+def test_resume_without_a_checkpoint_is_a_clear_error(tmp_path):
+    result = run_demo("--resume", "--out", str(tmp_path / "empty"))
+    assert result.returncode == 2 and "no checkpoint at" in result.stderr
+
+
+def test_demo_writes_its_outputs_and_resumes(tmp_path):
+    out = tmp_path / "ring"
+    first = run_demo("--steps", "200", "--out", str(out))
+    assert first.returncode == 0, first.stderr
+    assert "step 200/200" in first.stdout and "modes" in first.stdout
+    for name in ("samples.npy", "metrics.json", "checkpoint.npz", "samples.png", "curves.png", "training.gif"):
+        assert (out / name).stat().st_size > 0, name
+    assert np.load(out / "samples.npy").shape == (2500, 2)
+    metrics = json.loads((out / "metrics.json").read_text())
+    assert metrics["steps"] == 200 and metrics["config"]["dataset"] == "ring"
+    assert {"modes", "high_quality", "reverse_kl", "seconds"} <= set(metrics)
+
+    contradicting = run_demo("--resume", "--lr", "0.5", "--out", str(out))
+    assert contradicting.returncode == 2 and "--lr 0.5 differs from the checkpoint's" in contradicting.stderr
+    resumed = run_demo("--resume", "--steps", "300", "--no-plots", "--out", str(out))
+    assert resumed.returncode == 0, resumed.stderr
+    assert "step 300/300" in resumed.stdout and "step 100/300" not in resumed.stdout
+    assert json.loads((out / "metrics.json").read_text())["steps"] == 300
+
+
+def test_short_seeded_run_covers_several_modes_of_the_ring():
+    minigan.manual_seed(0)
+    data = ring()
+    G, D = mlp_generator(8), mlp_discriminator(pack=4)
+    trainer = GANTrainer(G, D, optim.Adam(G.parameters(), lr=1e-3, betas=(0.5, 0.999)),
+                         optim.Adam(D.parameters(), lr=1e-3, betas=(0.5, 0.999)),
+                         data.sample, z_dim=8, batch_size=256, loss="least-squares")
+    fit(trainer, 1500, progress=False)
+    with minigan.no_grad():
+        scores = mode_metrics(G(trainer.noise(2500)), data.centers, data.std)
+    assert scores["modes"] >= 6

@@ -1,0 +1,178 @@
+"""The alternating trainer, its loop and its checkpoints."""
+
+import os
+
+import numpy as np
+import pytest
+
+import minigan
+from minigan import nn, optim
+from minigan.train import GANTrainer, NonFiniteLossError, fit, load_checkpoint, save_checkpoint
+from minigan.train import checkpoint as checkpoint_module
+
+
+def _models(width=8, dtype="float64"):
+    G = nn.Sequential(nn.Linear(3, width, dtype=dtype), nn.LeakyReLU(0.2), nn.Linear(width, 2, dtype=dtype))
+    D = nn.Sequential(nn.Linear(2, width, dtype=dtype), nn.LeakyReLU(0.2), nn.Linear(width, 1, dtype=dtype))
+    return G, D
+
+
+def _trainer(width=8, loss="non-saturating", n_critic=1, sample_real=None, seed=0):
+    minigan.manual_seed(seed)
+    G, D = _models(width)
+    sample_real = sample_real or (lambda n: minigan.randn(n, 2, dtype="float64") * 0.5 + 1.0)
+    return GANTrainer(G, D, optim.Adam(G.parameters(), lr=1e-2, betas=(0.5, 0.999)),
+                      optim.Adam(D.parameters(), lr=1e-2, betas=(0.5, 0.999)), sample_real,
+                      z_dim=3, batch_size=16, loss=loss, n_critic=n_critic)
+
+
+def _arrays(module):
+    return [p.numpy().copy() for p in module.parameters()]
+
+
+def _noise(trainer):
+    trainer.noise = lambda n: minigan.randn(n, trainer.z_dim, dtype="float64")
+
+
+@pytest.mark.parametrize("loss", ["minimax", "non-saturating", "least-squares", "hinge", "wasserstein"])
+def test_each_move_changes_only_its_own_network(xp, loss):
+    trainer = _trainer(loss=loss)
+    _noise(trainer)
+    G_before, D_before = _arrays(trainer.generator), _arrays(trainer.discriminator)
+    trainer.discriminator_step()
+    assert all(np.array_equal(a, b) for a, b in zip(G_before, _arrays(trainer.generator)))
+    assert not all(np.array_equal(a, b) for a, b in zip(D_before, _arrays(trainer.discriminator)))
+    assert all(p.grad is None for p in trainer.generator.parameters())
+
+    D_grads = [p.grad for p in trainer.discriminator.parameters()]
+    D_before = _arrays(trainer.discriminator)
+    trainer.generator_step()
+    assert all(np.array_equal(a, b) for a, b in zip(D_before, _arrays(trainer.discriminator)))
+    assert all(g is p.grad for g, p in zip(D_grads, trainer.discriminator.parameters()))  # .grad untouched
+    assert not all(np.array_equal(a, b) for a, b in zip(G_before, _arrays(trainer.generator)))
+
+
+def test_generator_gradient_through_the_discriminator_matches_finite_differences(xp):
+    trainer = _trainer()
+    G, D, loss = trainer.generator, trainer.discriminator, trainer.loss
+    z = minigan.randn(5, 3, dtype="float64")
+    params = list(G.parameters())
+    minigan.gradcheck(lambda *ps: loss.g(D(G(z))), params)
+
+    trainer.noise = lambda n: z  # the trainer's own step must produce those same gradients
+    expected = minigan.grad(loss.g(D(G(z))), params)
+    trainer.g_optimizer.step = lambda: None  # look at the gradients before they are applied
+    trainer.generator_step()
+    for p, g in zip(params, expected):
+        np.testing.assert_allclose(p.grad.numpy(), g.numpy(), rtol=1e-12)
+        assert np.abs(g.numpy()).max() > 0  # a silently zero generator gradient fails here
+
+
+def test_n_critic_discriminator_updates_per_generator_update(xp):
+    trainer = _trainer(n_critic=3)
+    stats = trainer.step()
+    assert stats["step"] == 1 and trainer.steps == 1
+    assert trainer.d_optimizer.state[0]["step"] == 3
+    assert trainer.g_optimizer.state[0]["step"] == 1
+    for key in ("d_loss", "g_loss", "d_real", "d_fake", "d_grad_norm", "g_grad_norm"):
+        assert np.isfinite(float(stats[key]))
+
+
+def test_wasserstein_clips_the_critic(xp):
+    trainer = _trainer(loss="wasserstein")
+    trainer.step()
+    for p in trainer.discriminator.parameters():
+        assert np.abs(p.numpy()).max() <= 0.01
+
+
+def test_checkpoint_round_trip(tmp_path, xp):
+    trainer = _trainer()
+    for _ in range(3):
+        trainer.step()
+    path = tmp_path / "run" / "checkpoint.npz"
+    save_checkpoint(path, {**trainer.state_dict(), "config": {"lr": 0.01, "name": "ring"}})
+    state = load_checkpoint(path)
+    assert state["config"] == {"lr": 0.01, "name": "ring"} and state["steps"] == 3
+    other = _trainer(seed=1)
+    other.load_state_dict(state)
+    for a, b in zip(_arrays(trainer.generator) + _arrays(trainer.discriminator),
+                    _arrays(other.generator) + _arrays(other.discriminator)):
+        np.testing.assert_array_equal(a, b)
+    with np.load(path, allow_pickle=False) as raw:  # readable without pickle
+        assert "__meta__" in raw.files
+
+
+def test_resumed_run_repeats_the_uninterrupted_one(tmp_path):
+    straight = _trainer()
+    expected = [float(straight.step()["g_loss"]) for _ in range(6)]
+
+    first = _trainer()
+    got = [float(first.step()["g_loss"]) for _ in range(3)]
+    save_checkpoint(tmp_path / "c.npz", first.state_dict())
+    resumed = _trainer(seed=99)  # another seed: everything must come from the checkpoint
+    resumed.load_state_dict(load_checkpoint(tmp_path / "c.npz"))
+    got += [float(resumed.step()["g_loss"]) for _ in range(3)]
+    assert got == expected
+    for a, b in zip(_arrays(straight.generator), _arrays(resumed.generator)):
+        np.testing.assert_array_equal(a, b)
+
+
+def test_a_crash_while_writing_keeps_the_previous_checkpoint(tmp_path, monkeypatch):
+    path = tmp_path / "c.npz"
+    save_checkpoint(path, {"steps": 1, "w": np.arange(3.0)})
+    before = path.read_bytes()
+
+    def crash(f, **arrays):
+        f.write(b"half a file")
+        raise KeyboardInterrupt  # the process dies mid-write
+
+    monkeypatch.setattr(checkpoint_module.numpy, "savez", crash)
+    with pytest.raises(KeyboardInterrupt):
+        save_checkpoint(path, {"steps": 2, "w": np.arange(4.0)})
+    assert path.read_bytes() == before
+    assert os.listdir(tmp_path) == ["c.npz"]  # no temporary file left behind
+    assert load_checkpoint(path)["steps"] == 1
+
+
+def test_loading_into_another_shape_names_the_parameter(tmp_path):
+    trainer = _trainer(width=8)
+    save_checkpoint(tmp_path / "c.npz", trainer.state_dict())
+    wider = _trainer(width=16)
+    with pytest.raises(ValueError, match=r"(?s)generator does not fit .*'0\.weight'.*\(16, 3\).*\(8, 3\)"):
+        wider.load_state_dict(load_checkpoint(tmp_path / "c.npz"))
+
+
+def test_not_a_checkpoint(tmp_path):
+    with pytest.raises(FileNotFoundError, match="no checkpoint"):
+        load_checkpoint(tmp_path / "missing.npz")
+    (tmp_path / "junk.npz").write_bytes(b"not a zip")
+    with pytest.raises(ValueError, match="not a readable minigan checkpoint"):
+        load_checkpoint(tmp_path / "junk.npz")
+    np.savez(tmp_path / "plain.npz", a=np.zeros(2))
+    with pytest.raises(ValueError, match="not a minigan checkpoint"):
+        load_checkpoint(tmp_path / "plain.npz")
+
+
+@pytest.mark.filterwarnings("ignore:invalid value encountered:RuntimeWarning")
+def test_non_finite_loss_stops_and_keeps_the_last_good_checkpoint(tmp_path):
+    calls = {"n": 0}
+
+    def poisoned(n):
+        calls["n"] += 1
+        x = minigan.randn(n, 2, dtype="float64")
+        return x * float("nan") if calls["n"] >= 5 else x
+
+    trainer = _trainer(sample_real=poisoned)
+    path = tmp_path / "c.npz"
+    with pytest.raises(NonFiniteLossError, match=r"step 5: d_loss is nan.*last good checkpoint \(step 4\)"):
+        fit(trainer, 10, log_every=2, checkpoint=path, checkpoint_every=2, progress=False)
+    assert load_checkpoint(path)["steps"] == 4
+
+
+def test_fit_logs_history_and_resumes(tmp_path, capsys):
+    trainer = _trainer()
+    history = fit(trainer, 4, log_every=2, on_log=lambda step, rec: {"extra": step * 10})
+    assert [r["step"] for r in history] == [2, 4] and history[-1]["extra"] == 40
+    assert "step 4/4" in capsys.readouterr().out
+    history = fit(trainer, 6, log_every=2, history=history, progress=False)
+    assert [r["step"] for r in history] == [2, 4, 6]
