@@ -47,12 +47,11 @@ def _seed(text):
     return value
 
 
-# flags every demo has; None means "the demo's default, or the checkpoint's on --resume"
-RUN_FLAGS = ("steps", "batch_size", "lr", "seed")
-
-
 def add_run_flags(description, out_default):
-    """A parser with the flags every demo shares: steps, batch size, lr, seed, out, plots, resume."""
+    """A parser with the flags every demo shares: steps, batch size, lr, seed, out, plots, resume.
+
+    Unset flags stay ``None``: "the demo's default, or the checkpoint's on --resume".
+    """
     parser = OneLineParser(description=description)
     parser.add_argument("--steps", type=_positive(int), help="generator updates to train for")
     parser.add_argument("--batch-size", type=_positive(int), help="samples per batch")
@@ -75,8 +74,7 @@ def resolve_config(args, defaults, saved=None):
     A resumed run keeps its saved settings; ``--steps`` may extend it, any other flag that
     contradicts the checkpoint is an error.
     """
-    given = {k: v for k, v in vars(args).items() if k in set(defaults) | set(RUN_FLAGS) | {"dataset"}
-             and v is not None}
+    given = {k: v for k, v in vars(args).items() if k in defaults and v is not None}
     if saved is None:
         return {**defaults, **given}
     config = dict(saved["config"])

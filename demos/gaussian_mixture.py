@@ -22,10 +22,15 @@ from cli import add_run_flags, fail, parse, resolve_config, write_json
 
 # Defaults per data set: the settings that reach the targets in docs/results.md.
 DEFAULTS = {
-    "ring": dict(loss="least-squares", steps=20000, batch_size=256, lr=1e-3, z_dim=8, width=128,
-                 depth=3, pack=4, seed=0),
-    "grid": dict(loss="least-squares", steps=20000, batch_size=256, lr=1e-3, z_dim=8, width=128,
-                 depth=3, pack=4, seed=0),
+    "ring": dict(loss="least-squares", steps=25000, batch_size=512, lr=1e-3, betas=(0.5, 0.999),
+                 n_critic=1, z_dim=8, width=128, depth=3, pack=4, ema_decay=0.999, seed=0),
+    "grid": dict(loss="least-squares", steps=25000, batch_size=512, lr=5e-4, betas=(0.5, 0.999),
+                 n_critic=1, z_dim=8, width=128, depth=3, pack=4, ema_decay=0.999, seed=0),
+}
+# the settings each loss's paper pairs it with, applied when that loss is chosen
+LOSS_DEFAULTS = {
+    "wasserstein": dict(n_critic=5, lr=5e-5),
+    "wgan-gp": dict(n_critic=5, lr=1e-4, betas=(0.5, 0.9)),
 }
 EVAL_SAMPLES = 2500  # the protocol's sample count
 EVAL_EVERY = 500
@@ -36,16 +41,17 @@ SURFACE = 100  # the decision surface is computed on SURFACE x SURFACE points
 def build_parser():
     """The command-line flags."""
     parser = add_run_flags(__doc__.split("\n\n")[0], "runs/gaussian_mixture/<dataset>")
-    parser.add_argument("--dataset", choices=sorted(DEFAULTS), default="ring", help="the mixture to learn")
-    parser.add_argument("--loss", help="the GAN objective: minimax, non-saturating, least-squares, "
-                        "hinge or wasserstein (default least-squares)")
+    parser.add_argument("--dataset", choices=sorted(DEFAULTS), help="the mixture to learn (default ring)")
+    parser.add_argument("--loss", help="the GAN objective: minimax, non-saturating, least-squares, hinge, "
+                        "wasserstein, wgan-gp or ns-r1 (default least-squares)")
     return parser
 
 
-def decision_surface(discriminator, extent, pack):
+def decision_surface(discriminator, extent, pack, scale):
     """D's logit at SURFACE x SURFACE grid points over ``extent`` (a NumPy (H, W) array).
 
-    With packing, each grid point is judged as a pack of ``pack`` copies of itself.
+    D works on data divided by ``scale``. With packing, each grid point is judged as a
+    pack of ``pack`` copies of itself.
     """
     import numpy
 
@@ -54,7 +60,7 @@ def decision_surface(discriminator, extent, pack):
     xs = numpy.linspace(extent[0], extent[1], SURFACE)
     ys = numpy.linspace(extent[2], extent[3], SURFACE)
     points = numpy.stack(numpy.meshgrid(xs, ys), axis=-1).reshape(-1, 1, 2)
-    points = numpy.repeat(points, pack, axis=1).reshape(-1, 2).astype("float32")
+    points = (numpy.repeat(points, pack, axis=1).reshape(-1, 2) / scale).astype("float32")
     with minigan.no_grad():
         logits = discriminator(minigan.Tensor(minigan.backend.xp().asarray(points)))
     return minigan.to_numpy(logits.data).reshape(SURFACE, SURFACE)
@@ -77,30 +83,42 @@ def main(argv=None):
     if args.loss is not None and args.loss not in LOSSES:
         fail(f"--loss {args.loss!r} is not one of {', '.join(sorted(LOSSES))}")
 
-    out = args.out or os.path.join("runs", "gaussian_mixture", args.dataset)
+    dataset = args.dataset or "ring"
+    out = args.out or os.path.join("runs", "gaussian_mixture", dataset)
     checkpoint = os.path.join(out, "checkpoint.npz")
     try:
         saved = load_checkpoint(checkpoint) if args.resume else None
     except (FileNotFoundError, ValueError) as err:
         fail(f"--resume: {err}")
-    config = resolve_config(args, DEFAULTS[args.dataset], saved)
+    loss = args.loss or DEFAULTS[dataset]["loss"]
+    defaults = {**DEFAULTS[dataset], "dataset": dataset, "loss": loss, **LOSS_DEFAULTS.get(loss, {})}
+    config = resolve_config(args, defaults, saved)
     if config["batch_size"] % config["pack"]:
         fail(f"--batch-size {config['batch_size']} must be a multiple of the pack size {config['pack']}")
 
     minigan.manual_seed(config["seed"])
     data = get_dataset(config["dataset"])
+    # the networks see the data divided by its extent, so that the ring (+-1) and the grid (+-4)
+    # both land in [-1, 1], where the default initialisation and learning rates are at home
+    scale = float(abs(data.centers).max())
     G = mlp_generator(config["z_dim"], 2, config["width"], config["depth"])
     D = mlp_discriminator(2, config["width"], config["depth"], config["pack"])
-    trainer = GANTrainer(G, D, optim.Adam(G.parameters(), lr=config["lr"], betas=(0.5, 0.999)),
-                         optim.Adam(D.parameters(), lr=config["lr"], betas=(0.5, 0.999)),
-                         data.sample, config["z_dim"], config["batch_size"], config["loss"])
+    betas = tuple(config["betas"])
+    trainer = GANTrainer(G, D, optim.Adam(G.parameters(), lr=config["lr"], betas=betas),
+                         optim.Adam(D.parameters(), lr=config["lr"], betas=betas),
+                         lambda n: data.sample(n) * (1.0 / scale), config["z_dim"], config["batch_size"],
+                         config["loss"], config["n_critic"], config["ema_decay"])
     frames = []
     if saved is not None:
         trainer.load_state_dict(saved)
         frames = saved.get("frames", [])
     history = saved.get("history") if saved else None
-    reach = float(abs(data.centers).max()) * 1.5
-    extent = (-reach, reach, -reach, reach)
+    extent = (-1.5 * scale, 1.5 * scale, -1.5 * scale, 1.5 * scale)
+
+    def generate(n):
+        """n points from the generator (its weight average), in the data's units, on the host."""
+        with minigan.no_grad():
+            return minigan.to_numpy(trainer.sampler()(trainer.noise(n)).data) * scale
 
     # the learning rate decays linearly to 0: the last steps polish the modes' precision
     schedulers = [optim.LambdaLR(opt, lambda t: 1 - t / config["steps"], config["lr"], trainer.steps)
@@ -109,11 +127,10 @@ def main(argv=None):
     def evaluate(step, record):
         if step % EVAL_EVERY and step != config["steps"]:
             return None
-        with minigan.no_grad():
-            fake = minigan.to_numpy(G(trainer.noise(EVAL_SAMPLES)).data)
+        fake = generate(EVAL_SAMPLES)
         scores = mode_metrics(fake, data.centers, data.std)
         if not args.no_plots:
-            frames.append([step, fake[:FRAME_POINTS], decision_surface(D, extent, config["pack"])])
+            frames.append([step, fake[:FRAME_POINTS], decision_surface(D, extent, config["pack"], scale)])
         return {"modes": scores["modes"], "high_quality": scores["high_quality"]}
 
     print(f"training a GAN on the {config['dataset']} ({len(data.centers)} modes) for "
@@ -127,8 +144,7 @@ def main(argv=None):
         fail(str(err), code=1)
     seconds = time.perf_counter() - start
 
-    with minigan.no_grad():
-        samples = minigan.to_numpy(G(trainer.noise(EVAL_SAMPLES)).data)
+    samples = generate(EVAL_SAMPLES)
     scores = mode_metrics(samples, data.centers, data.std)
     import numpy
 
@@ -142,7 +158,7 @@ def main(argv=None):
         title = (f"{config['dataset']}, {config['loss']}: {scores['modes']}/{scores['n_modes']} modes, "
                  f"{100 * scores['high_quality']:.1f}% high quality")
         save_samples_figure(os.path.join(out, "samples.png"), real, samples,
-                            decision_surface(D, extent, config["pack"]), extent, title)
+                            decision_surface(D, extent, config["pack"], scale), extent, title)
         save_training_curves(os.path.join(out, "curves.png"), history)
         save_animation(os.path.join(out, "training.gif"), frames, real[:FRAME_POINTS], extent)
     kl = "n/a" if scores["reverse_kl"] is None else f"{scores['reverse_kl']:.4f}"

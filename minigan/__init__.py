@@ -3,7 +3,8 @@
 The layout follows the architecture:
 
 * ``minigan.backend``: NumPy or CuPy (``MINIGAN_BACKEND``), random numbers;
-* ``minigan.autograd``: ``Tensor``, ``Function``, the reverse pass, primitive ops, gradient checks;
+* ``minigan.autograd``: ``Tensor``, ``Function``, the reverse pass, primitive ops, gradient checks,
+  ``trace()`` (every op of a forward and backward pass, as a table);
 * ``minigan.nn``: layers (``minigan.nn.functional`` holds their math), initialisation;
 * ``minigan.optim``: SGD and Adam;
 * ``minigan.gan``: the GAN losses; ``minigan.train``: the alternating trainer, checkpoints;
@@ -14,6 +15,7 @@ The layout follows the architecture:
 from minigan import data, gan, metrics, nn, optim, train
 from minigan.autograd import Function, Tensor, grad, is_grad_enabled, no_grad, set_grad_enabled
 from minigan.autograd.gradcheck import GradcheckError, gradcheck, gradgradcheck
+from minigan.autograd.trace import trace
 from minigan.backend import BackendError, get_array_module, manual_seed, to_numpy
 from minigan.factories import ones, rand, randn, zeros
 
@@ -21,7 +23,7 @@ __version__ = "0.1.0"
 
 __all__ = [
     "Tensor", "Function", "grad", "no_grad", "set_grad_enabled", "is_grad_enabled",
-    "gradcheck", "gradgradcheck", "GradcheckError",
+    "gradcheck", "gradgradcheck", "GradcheckError", "trace",
     "BackendError", "get_array_module", "manual_seed", "to_numpy",
     "randn", "rand", "zeros", "ones", "nn", "optim", "gan", "train", "data", "metrics",
 ]

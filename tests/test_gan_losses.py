@@ -22,6 +22,8 @@ def reference(name, l):
         "least-squares": (0.5 * ((l - 1) ** 2).mean(), 0.5 * (l ** 2).mean(), 0.5 * ((l - 1) ** 2).mean()),
         "hinge": (np.maximum(1 - l, 0).mean(), np.maximum(1 + l, 0).mean(), -l.mean()),
         "wasserstein": (-l.mean(), l.mean(), -l.mean()),
+        "wgan-gp": (-l.mean(), l.mean(), -l.mean()),  # its penalty: tests/test_penalties.py
+        "ns-r1": minimax_d + (-np.log(p).mean(),),
     }[name]
 
 
@@ -84,7 +86,7 @@ def test_scores(xp):
     l = np.array([[-2.0], [0.5], [3.0]])
     for name in LOSSES:
         score = get_loss(name).score(tensor(xp, l))
-        expected = (1 / (1 + np.exp(-l))).mean() if name in ("minimax", "non-saturating") else l.mean()
+        expected = (1 / (1 + np.exp(-l))).mean() if name in ("minimax", "non-saturating", "ns-r1") else l.mean()
         assert isinstance(score, float)
         assert score == pytest.approx(expected, rel=1e-12), name
 

@@ -17,13 +17,13 @@ def _models(width=8, dtype="float64"):
     return G, D
 
 
-def _trainer(width=8, loss="non-saturating", n_critic=1, sample_real=None, seed=0):
+def _trainer(width=8, loss="non-saturating", n_critic=1, sample_real=None, seed=0, ema_decay=None):
     minigan.manual_seed(seed)
     G, D = _models(width)
     sample_real = sample_real or (lambda n: minigan.randn(n, 2, dtype="float64") * 0.5 + 1.0)
     return GANTrainer(G, D, optim.Adam(G.parameters(), lr=1e-2, betas=(0.5, 0.999)),
                       optim.Adam(D.parameters(), lr=1e-2, betas=(0.5, 0.999)), sample_real,
-                      z_dim=3, batch_size=16, loss=loss, n_critic=n_critic)
+                      z_dim=3, batch_size=16, loss=loss, n_critic=n_critic, ema_decay=ema_decay)
 
 
 def _arrays(module):
@@ -176,3 +176,21 @@ def test_fit_logs_history_and_resumes(tmp_path, capsys):
     assert "step 4/4" in capsys.readouterr().out
     history = fit(trainer, 6, log_every=2, history=history, progress=False)
     assert [r["step"] for r in history] == [2, 4, 6]
+
+
+def test_ema_generator_averages_the_weights(xp):
+    trainer = _trainer(ema_decay=0.9)
+    start = _arrays(trainer.generator)
+    trainer.step()
+    after_one = _arrays(trainer.generator)
+    for s, a, e in zip(start, after_one, _arrays(trainer.generator_ema)):
+        np.testing.assert_allclose(e, 0.9 * s + 0.1 * a, rtol=1e-12)  # ema = d * ema + (1 - d) * w
+    assert trainer.sampler() is trainer.generator_ema
+    state = trainer.state_dict()
+    other = _trainer(seed=5, ema_decay=0.9)
+    other.load_state_dict(state)
+    for a, b in zip(_arrays(trainer.generator_ema), _arrays(other.generator_ema)):
+        np.testing.assert_array_equal(a, b)
+    with pytest.raises(ValueError, match=r"ema_decay must be in \(0, 1\)"):
+        GANTrainer(trainer.generator, trainer.discriminator, trainer.g_optimizer, trainer.d_optimizer,
+                   trainer.sample_real, 3, ema_decay=1.0)

@@ -12,7 +12,7 @@ identity), so that ``grad()`` can return them without touching any ``.grad``.
 
 import heapq
 
-from minigan.autograd import grad_mode
+from minigan.autograd import grad_mode, trace
 
 
 def _graph(outputs):
@@ -72,7 +72,7 @@ def run_backward(outputs, grad_outputs, inputs=None, create_graph=False):
             if gy is None:
                 continue  # nothing flowed into this Function on the way back
             f.needs_input_grad = needs[id(f)]
-            gxs = f.backward(gy)
+            gxs = trace.run_backward_op(f, gy) if trace.active else f.backward(gy)  # traced: log it
             if not isinstance(gxs, tuple):
                 gxs = (gxs,)
             for x, gx, need in zip(f.inputs, gxs, f.needs_input_grad):

@@ -3,7 +3,7 @@
 import weakref
 
 from minigan import backend
-from minigan.autograd import grad_mode
+from minigan.autograd import grad_mode, trace
 from minigan.autograd.tensor import Tensor
 
 
@@ -39,6 +39,8 @@ class Function:
             self.generation = max(t.generation for t in inputs)
             self.output = weakref.ref(y)  # weak: the output owns its creator, not the reverse
             y.creator, y.requires_grad, y.generation = self, True, self.generation + 1
+        if trace.active:  # inside minigan.trace(): log this op (otherwise one list check)
+            trace.record_forward(self, inputs, y)
         return y
 
     def _as_tensors(self, inputs):

@@ -15,7 +15,6 @@ import numpy
 
 from minigan import backend
 from minigan.autograd.engine import grad
-from minigan.autograd.grad_mode import no_grad, set_grad_enabled
 from minigan.autograd.tensor import Tensor
 
 
@@ -75,15 +74,15 @@ def gradcheck(fn, inputs, eps=1e-6, atol=1e-5, rtol=1e-3, seed=0):
         if not x.data.flags.c_contiguous:
             x.data = x.data.copy()  # C order, so that reshape(-1) below is a view
         flat = x.data.reshape(-1)  # a view of the contiguous data: writing it perturbs the input
-        with no_grad():
-            for k in range(x.size):
-                original = flat[k].item()
-                flat[k] = original + eps
-                plus = _weighted_sum(_as_tuple(fn(*inputs)), gys)
-                flat[k] = original - eps
-                minus = _weighted_sum(_as_tuple(fn(*inputs)), gys)
-                flat[k] = original
-                numeric.reshape(-1)[k] = (plus - minus) / (2 * eps)
+        # fn runs in the caller's grad mode: it may take gradients itself (a gradient penalty)
+        for k in range(x.size):
+            original = flat[k].item()
+            flat[k] = original + eps
+            plus = _weighted_sum(_as_tuple(fn(*inputs)), gys)
+            flat[k] = original - eps
+            minus = _weighted_sum(_as_tuple(fn(*inputs)), gys)
+            flat[k] = original
+            numeric.reshape(-1)[k] = (plus - minus) / (2 * eps)
         error = numpy.abs(analytic - numeric) - (atol + rtol * numpy.abs(numeric))
         if (error > 0).any() or not numpy.isfinite(analytic).all():
             worst = numpy.unravel_index(numpy.nanargmax(numpy.where(numpy.isfinite(error), error, numpy.inf)), x.shape)
@@ -111,9 +110,8 @@ def gradgradcheck(fn, inputs, eps=1e-6, atol=1e-5, rtol=1e-3, seed=0):
 
     def first_derivatives(*args):
         xs, upstream = args[:n], list(args[n:])
-        with set_grad_enabled(True):  # these derivatives are differentiated again: record them
-            grads = grad(list(_as_tuple(fn(*xs))), [x for x in xs if x.requires_grad],
-                         upstream, create_graph=True, allow_unused=True)
+        grads = grad(list(_as_tuple(fn(*xs))), [x for x in xs if x.requires_grad],
+                     upstream, create_graph=True, allow_unused=True)
         # a gradient that does not depend on anything (fn linear in x) is a constant zero
         return tuple(Tensor(backend.get_array_module(x.data).zeros_like(x.data)) if g is None else g
                      for g, x in zip(grads, checked))

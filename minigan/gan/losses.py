@@ -17,6 +17,7 @@ Logits have shape (N, 1) or (N,); every side returns the mean over the N samples
 
 from minigan import backend
 from minigan.autograd import Tensor
+from minigan.gan.penalties import gradient_penalty, r1_penalty
 from minigan.nn import functional as F
 
 
@@ -41,6 +42,10 @@ class GANLoss:
     def g(self, logits):
         """The generator's loss on D's logits (N, 1) or (N,) of a generated batch."""
         raise NotImplementedError
+
+    def penalty(self, discriminator, real, fake):
+        """A regulariser added to D's loss (a gradient penalty), or ``None`` for none."""
+        return None
 
     def score(self, logits):
         """D's mean output on a batch, as a Python float for logging: here the mean logit."""
@@ -210,7 +215,60 @@ class Wasserstein(GANLoss):
         return f"Wasserstein(clip_value={self.clip_value})"
 
 
-LOSSES = {cls.name: cls for cls in (Minimax, NonSaturating, LeastSquares, Hinge, Wasserstein)}
+class WassersteinGP(Wasserstein):
+    """WGAN-GP (Gulrajani et al. 2017): the WGAN critic kept 1-Lipschitz by a gradient penalty.
+
+    The three sides are WGAN's, and D's loss gains
+
+        weight * mean((||grad_x D(x_hat)|| - 1)^2)
+
+    with ``x_hat`` random points between real and generated samples
+    (``minigan.gan.penalties.gradient_penalty``), instead of WGAN's weight clipping.
+
+    Args:
+        weight: the penalty's weight lambda (10 in the paper).
+    """
+
+    name = "wgan-gp"
+
+    def __init__(self, weight=10.0):
+        self.weight = weight
+        self.clip_value = None  # the penalty replaces the weight clipping
+
+    def penalty(self, discriminator, real, fake):
+        """lambda * mean((||grad_x D(x_hat)|| - 1)^2) on interpolates of real and fake."""
+        return gradient_penalty(discriminator, real, fake, self.weight)
+
+    def __repr__(self):
+        return f"WassersteinGP(weight={self.weight})"
+
+
+class NonSaturatingR1(NonSaturating):
+    """The non-saturating GAN with the R1 penalty on real data (Mescheder et al. 2018).
+
+        d_real = bce(l, 1) + gamma / 2 * mean(||grad_x D(x)||^2)
+        d_fake = bce(l, 0)
+        g      = bce(l, 1)
+
+    Args:
+        gamma: the penalty's weight.
+    """
+
+    name = "ns-r1"
+
+    def __init__(self, gamma=1.0):
+        self.gamma = gamma
+
+    def penalty(self, discriminator, real, fake):
+        """gamma / 2 * mean(||grad_x D(x)||^2) on the real batch."""
+        return r1_penalty(discriminator, real, self.gamma)
+
+    def __repr__(self):
+        return f"NonSaturatingR1(gamma={self.gamma})"
+
+
+LOSSES = {cls.name: cls for cls in (Minimax, NonSaturating, LeastSquares, Hinge, Wasserstein,
+                                    WassersteinGP, NonSaturatingR1)}
 
 
 def get_loss(name="non-saturating"):

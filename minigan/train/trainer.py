@@ -9,6 +9,8 @@ generator update, in three moves:
    D's parameters do not change.
 """
 
+import copy
+
 from minigan import backend
 from minigan.autograd import grad, no_grad
 from minigan.factories import randn
@@ -35,18 +37,25 @@ class GANTrainer:
         batch_size: samples per batch, real and generated.
         loss: a name from ``minigan.gan.losses.LOSSES`` or a loss object.
         n_critic: discriminator updates per generator update.
+        ema_decay: if given (e.g. 0.999), also keep ``generator_ema``, an exponential moving
+            average of the generator's weights (Yazici et al. 2019; ProGAN, StyleGAN,
+            BigGAN): it averages out the oscillation of the game and samples more sharply.
     """
 
     def __init__(self, generator, discriminator, g_optimizer, d_optimizer, sample_real, z_dim,
-                 batch_size=64, loss="non-saturating", n_critic=1):
+                 batch_size=64, loss="non-saturating", n_critic=1, ema_decay=None):
         if batch_size < 1 or n_critic < 1 or z_dim < 1:
             raise ValueError(f"batch_size, n_critic and z_dim must be at least 1, got "
                              f"{batch_size}, {n_critic} and {z_dim}")
+        if ema_decay is not None and not 0 < ema_decay < 1:
+            raise ValueError(f"ema_decay must be in (0, 1), got {ema_decay!r}")
         self.generator, self.discriminator = generator, discriminator
         self.g_optimizer, self.d_optimizer = g_optimizer, d_optimizer
         self.sample_real, self.z_dim = sample_real, z_dim
         self.batch_size, self.n_critic = batch_size, n_critic
         self.loss = get_loss(loss) if isinstance(loss, str) else loss
+        self.ema_decay = ema_decay
+        self.generator_ema = copy.deepcopy(generator) if ema_decay else None
         self.steps = 0  # generator updates made so far
 
     def noise(self, n):
@@ -59,7 +68,8 @@ class GANTrainer:
         G, D, loss = self.generator, self.discriminator, self.loss
 
         # 1. D sees a real batch, target "real".  Non-saturating: minimise -log D(x)
-        real_logits = D(self.sample_real(self.batch_size))
+        real = self.sample_real(self.batch_size)
+        real_logits = D(real)
         loss_real = loss.d_real(real_logits)
 
         # 2. D sees a generated batch, target "fake", with G detached: the same as
@@ -70,6 +80,9 @@ class GANTrainer:
         loss_fake = loss.d_fake(fake_logits)
 
         d_loss = loss_real + loss_fake
+        penalty = loss.penalty(D, real, fake)  # WGAN-GP and R1 keep D's input gradient in check
+        if penalty is not None:
+            d_loss = d_loss + penalty
         self.d_optimizer.zero_grad()
         d_loss.backward()  # reaches D's parameters only: the fake batch has no creator
         self.d_optimizer.step()
@@ -87,7 +100,21 @@ class GANTrainer:
         for p, g in zip(g_params, grad(g_loss, g_params, allow_unused=True)):
             p.grad = g
         self.g_optimizer.step()
+        if self.generator_ema is not None:
+            self._update_ema()
         return g_loss
+
+    def _update_ema(self):
+        """ema = decay * ema + (1 - decay) * weights, for parameters and buffers alike."""
+        pairs = zip(self.generator_ema.state_dict(keep_vars=True).values(),
+                    self.generator.state_dict(keep_vars=True).values())
+        for average, current in pairs:
+            average *= self.ema_decay
+            average += (1 - self.ema_decay) * current
+
+    def sampler(self):
+        """The generator to sample with: the weight average when there is one."""
+        return self.generator_ema if self.generator_ema is not None else self.generator
 
     def step(self):
         """``n_critic`` discriminator updates, then one generator update.
@@ -117,6 +144,7 @@ class GANTrainer:
         return {
             "generator": dict(self.generator.state_dict()),
             "discriminator": dict(self.discriminator.state_dict()),
+            "generator_ema": dict(self.generator_ema.state_dict()) if self.generator_ema else None,
             "g_optimizer": self.g_optimizer.state_dict(),
             "d_optimizer": self.d_optimizer.state_dict(),
             "steps": self.steps,
@@ -126,7 +154,8 @@ class GANTrainer:
 
     def load_state_dict(self, state):
         """Restore a ``state_dict``; a model of another shape fails naming the parameter."""
-        for part in ("generator", "discriminator"):
+        parts = ("generator", "discriminator") + (("generator_ema",) if self.generator_ema else ())
+        for part in parts:
             try:
                 getattr(self, part).load_state_dict(state[part])
             except ValueError as err:

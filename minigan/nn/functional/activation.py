@@ -13,11 +13,12 @@ class ReLU(Function):
     """y = max(x, 0)."""
 
     def forward(self, x):
-        self.slope = (x > 0).astype(x.dtype)  # dy/dx: 1 where x > 0, else 0
-        return x * self.slope
+        return backend.get_array_module(x).maximum(x, 0)
 
     def backward(self, gy):
-        return gy * self.slope  # dL/dx = dL/dy * 1[x > 0]
+        (x,) = self.inputs
+        slope = (x.data > 0).astype(gy.dtype)  # dy/dx: 1 where x > 0, else 0 (built only when needed)
+        return gy * slope  # dL/dx = dL/dy * 1[x > 0]
 
 
 class LeakyReLU(Function):
@@ -28,11 +29,14 @@ class LeakyReLU(Function):
 
     def forward(self, x):
         xp = backend.get_array_module(x)
-        self.slope = xp.where(x > 0, x.dtype.type(1), x.dtype.type(self.a))  # dy/dx: 1 or a
-        return x * self.slope  # a multiply, not a boolean-mask assignment: one pass, no copy
+        # no boolean-mask assignment (a copy and a scatter): max(x, a x) for a <= 1, min for a > 1
+        return xp.maximum(x, self.a * x) if self.a <= 1 else xp.minimum(x, self.a * x)
 
     def backward(self, gy):
-        return gy * self.slope  # dL/dx = dL/dy * (1 if x > 0 else a)
+        (x,) = self.inputs
+        xp = backend.get_array_module(x.data)
+        slope = xp.where(x.data > 0, x.dtype.type(1), x.dtype.type(self.a))  # dy/dx: 1 or a
+        return gy * slope  # dL/dx = dL/dy * (1 if x > 0 else a)
 
 
 class Tanh(Function):

@@ -195,9 +195,12 @@ class Module:
             for name, b in module._buffers.items():
                 yield (f"{prefix}.{name}" if prefix else name), b
 
-    def state_dict(self):
-        """An ``OrderedDict`` from dotted name to a copy of each parameter's data and buffer."""
-        return OrderedDict((name, a.copy()) for name, a in self._state_entries())
+    def state_dict(self, keep_vars=False):
+        """An ``OrderedDict`` from dotted name to a copy of each parameter's data and buffer.
+
+        ``keep_vars=True`` gives the live arrays instead of copies, to update them in place.
+        """
+        return OrderedDict((name, a if keep_vars else a.copy()) for name, a in self._state_entries())
 
     def load_state_dict(self, state, strict=True):
         """Copy the arrays of ``state`` (a ``state_dict``, or any mapping such as a loaded

@@ -1,0 +1,124 @@
+"""Trace one training step of the ring GAN: every operation of its three moves, both passes.
+
+    python demos/trace_step.py                          # non-saturating loss, width 16, batch 8
+    python demos/trace_step.py --loss hinge --pack 1    # another loss, no PacGAN packing
+
+The step is ``GANTrainer.step()`` itself (minigan/train/trainer.py), run once under
+``minigan.trace()``. The table has one block per move:
+
+1. D on real: D's forward on a real batch and the backward of its loss;
+2. D on fake, G detached: G's forward under ``no_grad()`` (no graph, so no backward),
+   D's forward on the fakes, and the backward, which stops at the fakes;
+3. G through D: G's and D's forwards, and a backward through D into G that computes no
+   gradient for D's weights (only G's are asked for).
+
+Each block ends with the parameters that received a gradient in that move.
+"""
+
+import argparse
+import sys
+
+from cli import OneLineParser, fail
+
+import minigan
+from minigan import optim
+from minigan.data import ring
+from minigan.gan.losses import LOSSES
+from minigan.models import mlp_discriminator, mlp_generator
+from minigan.train import GANTrainer
+
+MOVES = ("1. D on real", "2. D on fake (G detached)", "3. G through D")
+
+
+def _int_from(minimum):
+    """An argparse type: an integer >= ``minimum``, with a one-line error otherwise."""
+    def check(text):
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"{text!r} is not an integer") from None
+        if value < minimum:
+            raise argparse.ArgumentTypeError(f"{text!r} must be an integer >= {minimum}")
+        return value
+    return check
+
+
+def build_parser():
+    """The command-line flags: small sizes by default, so that the table stays readable."""
+    parser = OneLineParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--loss", default="non-saturating", help=f"one of {', '.join(LOSSES)}")
+    parser.add_argument("--width", type=_int_from(1), default=16, help="hidden width of G and D")
+    parser.add_argument("--depth", type=_int_from(1), default=2, help="hidden layers of G and D")
+    parser.add_argument("--batch-size", type=_int_from(1), default=8, help="samples per batch")
+    parser.add_argument("--z-dim", type=_int_from(1), default=4, help="size of the noise vector")
+    parser.add_argument("--pack", type=_int_from(1), default=2, help="PacGAN: samples per D input")
+    parser.add_argument("--seed", type=_int_from(0), default=1, help="random seed")
+    return parser
+
+
+def make_trainer(args):
+    """G, D, their Adam optimizers and the trainer, for the ring, at the sizes in ``args``."""
+    minigan.manual_seed(args.seed)
+    G = mlp_generator(args.z_dim, 2, args.width, args.depth)
+    D = mlp_discriminator(2, args.width, args.depth, args.pack)
+    return GANTrainer(G, D, optim.Adam(G.parameters(), lr=1e-3, betas=(0.5, 0.999)),
+                      optim.Adam(D.parameters(), lr=1e-3, betas=(0.5, 0.999)),
+                      ring().sample, args.z_dim, args.batch_size, args.loss)
+
+
+def mark_moves(trainer, t):
+    """Make ``trainer`` open a section of ``t`` as each of its three moves begins.
+
+    Move 1 starts by drawing the real batch; moves 2 and 3 start by drawing noise, move 2
+    under ``no_grad()`` (that is how the trainer detaches G), move 3 with gradients on.
+    """
+    sample_real, noise = trainer.sample_real, trainer.noise
+
+    def real_batch(n):
+        t.section(MOVES[0])
+        return sample_real(n)
+
+    def noise_batch(n):
+        t.section(MOVES[2] if minigan.is_grad_enabled() else MOVES[1])
+        return noise(n)
+
+    trainer.sample_real, trainer.noise = real_batch, noise_batch
+
+
+def summary(t, trainer):
+    """One line per move: how many of G's and of D's parameters received a gradient."""
+    counts = {"G": len(list(trainer.generator.parameters())),
+              "D": len(list(trainer.discriminator.parameters()))}
+    lines = ["what each move touched (parameters that received a gradient):"]
+    for move in MOVES:
+        reached = t.received_grad(move)
+        parts = [f"{net}: {sum(name.startswith(net + '.') for name in reached)} of {n}"
+                 for net, n in counts.items()]
+        lines.append(f"  {move:<27} {', '.join(parts)}")
+    return "\n".join(lines)
+
+
+def main(argv=None):
+    """Run one traced step and print the table; returns the exit code."""
+    args = build_parser().parse_args(argv)
+    if args.loss not in LOSSES:
+        fail(f"--loss {args.loss!r} is not one of {', '.join(LOSSES)}")
+    if args.batch_size % args.pack:
+        fail(f"--batch-size {args.batch_size} must be a multiple of --pack {args.pack}")
+    trainer = make_trainer(args)
+    print(f"one {args.loss} GAN step on the ring: batch {args.batch_size}, noise {args.z_dim}, "
+          f"width {args.width}, depth {args.depth}, pack {args.pack}\n")
+    print("G =", trainer.generator, "\nD =", trainer.discriminator, "\n")
+    with minigan.trace(G=trainer.generator, D=trainer.discriminator) as t:
+        mark_moves(trainer, t)
+        stats = trainer.step()
+    print(t)
+    print()
+    print(summary(t, trainer))
+    print(f"\nd_loss {float(stats['d_loss']):.4f}, g_loss {float(stats['g_loss']):.4f}; "
+          f"D's optimizer stepped after moves 1 and 2, G's after move 3")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
