@@ -24,26 +24,27 @@ def fail(message, code=2):
     sys.exit(code)
 
 
-def _positive(kind):
+def int_at_least(minimum):
+    """An argparse type: an integer >= ``minimum``, with a one-line error otherwise."""
     def check(text):
         try:
-            value = kind(text)
+            value = int(text)
         except ValueError:
-            raise argparse.ArgumentTypeError(f"{text!r} is not a {kind.__name__}") from None
-        if not value > 0:
-            raise argparse.ArgumentTypeError(f"{text!r} must be positive")
+            raise argparse.ArgumentTypeError(f"{text!r} is not an integer") from None
+        if value < minimum:
+            raise argparse.ArgumentTypeError(f"{text!r} must be an integer >= {minimum}")
         return value
-    check.__name__ = f"positive {kind.__name__}"
     return check
 
 
-def _seed(text):
+def positive_float(text):
+    """An argparse type: a number > 0 (a learning rate), with a one-line error otherwise."""
     try:
-        value = int(text)
+        value = float(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not an integer") from None
-    if value < 0:
-        raise argparse.ArgumentTypeError(f"{text!r} must be a non-negative integer")
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
+    if not value > 0:  # also refuses nan
+        raise argparse.ArgumentTypeError(f"{text!r} must be positive")
     return value
 
 
@@ -53,10 +54,10 @@ def add_run_flags(description, out_default):
     Unset flags stay ``None``: "the demo's default, or the checkpoint's on --resume".
     """
     parser = OneLineParser(description=description)
-    parser.add_argument("--steps", type=_positive(int), help="generator updates to train for")
-    parser.add_argument("--batch-size", type=_positive(int), help="samples per batch")
-    parser.add_argument("--lr", type=_positive(float), help="Adam's learning rate for both networks")
-    parser.add_argument("--seed", type=_seed, help="random seed (same seed, same run)")
+    parser.add_argument("--steps", type=int_at_least(1), help="generator updates to train for")
+    parser.add_argument("--batch-size", type=int_at_least(1), help="samples per batch")
+    parser.add_argument("--lr", type=positive_float, help="Adam's learning rate for both networks")
+    parser.add_argument("--seed", type=int_at_least(0), help="random seed (same seed, same run)")
     parser.add_argument("--out", help=f"output folder (default {out_default})")
     parser.add_argument("--no-plots", action="store_true", help="skip the figures and the GIF")
     parser.add_argument("--resume", action="store_true", help="continue from the checkpoint in --out")

@@ -13,7 +13,6 @@ metrics.json, checkpoint.npz, samples.png (the points over D's decision surface)
 curves.png, and training.gif (the same picture evolving over training).
 """
 
-import json
 import os
 import sys
 import time

@@ -16,7 +16,7 @@ import subprocess
 import sys
 import time
 
-from cli import OneLineParser, fail
+from cli import OneLineParser, fail, int_at_least
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 
@@ -67,12 +67,10 @@ def main(argv=None):
     parser = OneLineParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--dataset", choices=("ring", "grid"), default="ring")
     parser.add_argument("--loss", help="a --loss of the demo (default: the demo's)")
-    parser.add_argument("--seeds", type=int, default=10)
-    parser.add_argument("--jobs", type=int, default=2, help="runs at once (one per core)")
+    parser.add_argument("--seeds", type=int_at_least(1), default=10)
+    parser.add_argument("--jobs", type=int_at_least(1), default=2, help="runs at once (one per core)")
     parser.add_argument("--out", help="folder for the runs (default runs/mixture_seeds/<dataset>-<loss>)")
     args, extra = parser.parse_known_args(argv)
-    if args.seeds < 1 or args.jobs < 1:
-        fail("--seeds and --jobs must be at least 1")
     label = args.loss or "default"
     out = args.out or os.path.join("runs", "mixture_seeds", f"{args.dataset}-{label}")
     os.makedirs(out, exist_ok=True)

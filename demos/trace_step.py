@@ -15,10 +15,9 @@ The step is ``GANTrainer.step()`` itself (minigan/train/trainer.py), run once un
 Each block ends with the parameters that received a gradient in that move.
 """
 
-import argparse
 import sys
 
-from cli import OneLineParser, fail
+from cli import OneLineParser, fail, int_at_least
 
 import minigan
 from minigan import optim
@@ -30,29 +29,16 @@ from minigan.train import GANTrainer
 MOVES = ("1. D on real", "2. D on fake (G detached)", "3. G through D")
 
 
-def _int_from(minimum):
-    """An argparse type: an integer >= ``minimum``, with a one-line error otherwise."""
-    def check(text):
-        try:
-            value = int(text)
-        except ValueError:
-            raise argparse.ArgumentTypeError(f"{text!r} is not an integer") from None
-        if value < minimum:
-            raise argparse.ArgumentTypeError(f"{text!r} must be an integer >= {minimum}")
-        return value
-    return check
-
-
 def build_parser():
     """The command-line flags: small sizes by default, so that the table stays readable."""
     parser = OneLineParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--loss", default="non-saturating", help=f"one of {', '.join(LOSSES)}")
-    parser.add_argument("--width", type=_int_from(1), default=16, help="hidden width of G and D")
-    parser.add_argument("--depth", type=_int_from(1), default=2, help="hidden layers of G and D")
-    parser.add_argument("--batch-size", type=_int_from(1), default=8, help="samples per batch")
-    parser.add_argument("--z-dim", type=_int_from(1), default=4, help="size of the noise vector")
-    parser.add_argument("--pack", type=_int_from(1), default=2, help="PacGAN: samples per D input")
-    parser.add_argument("--seed", type=_int_from(0), default=1, help="random seed")
+    parser.add_argument("--width", type=int_at_least(1), default=16, help="hidden width of G and D")
+    parser.add_argument("--depth", type=int_at_least(1), default=2, help="hidden layers of G and D")
+    parser.add_argument("--batch-size", type=int_at_least(1), default=8, help="samples per batch")
+    parser.add_argument("--z-dim", type=int_at_least(1), default=4, help="size of the noise vector")
+    parser.add_argument("--pack", type=int_at_least(1), default=2, help="PacGAN: samples per D input")
+    parser.add_argument("--seed", type=int_at_least(0), default=1, help="random seed")
     return parser
 
 

@@ -27,10 +27,10 @@ def run_demo(*flags, env=None):
 
 
 @pytest.mark.parametrize("flags, message", [
-    (["--steps", "0"], "--steps: '0' must be positive"),
-    (["--steps", "ten"], "--steps: 'ten' is not a int"),
+    (["--steps", "0"], "--steps: '0' must be an integer >= 1"),
+    (["--steps", "ten"], "--steps: 'ten' is not an integer"),
     (["--lr", "-1"], "--lr: '-1' must be positive"),
-    (["--seed", "-3"], "--seed: '-3' must be a non-negative integer"),
+    (["--seed", "-3"], "--seed: '-3' must be an integer >= 0"),
     (["--dataset", "moons"], "--dataset: invalid choice: 'moons'"),
     (["--loss", "softmax"], "--loss 'softmax' is not one of"),
     (["--batch-size", "30"], "--batch-size 30 must be a multiple of the pack size 4"),

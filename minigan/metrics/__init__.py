@@ -3,3 +3,13 @@
 from minigan.metrics.modes import mode_metrics
 
 __all__ = ["mode_metrics"]
+from minigan.metrics.frechet import frechet_distance, frechet_distance_of_features, gaussian_stats
+from minigan.metrics.classifier import (
+    ConvClassifier, class_histogram_scores, classifier_score, cross_entropy, features_and_predictions,
+    fid_name, load_classifier, load_or_train_classifier, save_classifier, score_table, train_classifier,
+)
+
+__all__ += ["gaussian_stats", "frechet_distance", "frechet_distance_of_features", "ConvClassifier",
+            "cross_entropy", "features_and_predictions", "train_classifier", "save_classifier",
+            "load_classifier", "load_or_train_classifier", "fid_name", "class_histogram_scores",
+            "classifier_score", "score_table"]

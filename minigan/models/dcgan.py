@@ -1,0 +1,74 @@
+"""DCGAN's convolutional generator and discriminator (Radford et al., 2016), sized from the image.
+
+Both networks work at three resolutions: the image, half of it and a quarter of it
+(``base = image_size // 4``). For the 8x8 digits that is 2x2 -> 4x4 -> 8x8; for 28x28
+MNIST 7x7 -> 14x14 -> 28x28. Each step up or down is a 4x4 kernel with stride 2 and
+padding 1, which exactly doubles or halves the side: (H - 1) * 2 - 2 + 4 = 2H and
+(2H + 2 - 4) // 2 + 1 = H.
+
+The paper's recipe: no pooling (strided convolutions learn their own up- and
+downsampling), BatchNorm in both networks except at G's output and D's input, ReLU in G
+with Tanh at its output (images live in [-1, 1]), LeakyReLU(0.2) in D, weights ~ N(0, 0.02).
+"""
+
+from minigan import nn
+from minigan.nn.init import dcgan_init_
+
+
+def feature_map_size(image_size):
+    """The side of the smallest feature map: ``image_size // 4`` (two stride-2 steps)."""
+    if isinstance(image_size, bool) or not isinstance(image_size, int) or image_size < 4 or image_size % 4:
+        raise ValueError(f"DCGAN needs an image size that is a multiple of 4 (8 for the digits, "
+                         f"28 for MNIST), got {image_size!r}")
+    return image_size // 4
+
+
+def _up(in_channels, out_channels, dtype):
+    """A stride-2 transposed convolution that doubles the side: (N, C, H, W) -> (N, OC, 2H, 2W)."""
+    return nn.ConvTranspose2d(in_channels, out_channels, 4, stride=2, padding=1, bias=False, dtype=dtype)
+
+
+def _down(in_channels, out_channels, dtype):
+    """A stride-2 convolution that halves the side: (N, C, H, W) -> (N, OC, H/2, W/2)."""
+    return nn.Conv2d(in_channels, out_channels, 4, stride=2, padding=1, bias=False, dtype=dtype)
+
+
+def dcgan_generator(z_dim, image_size=8, channels=1, width=64, dtype="float32"):
+    """G: noise (N, z_dim) -> images (N, channels, image_size, image_size) in [-1, 1].
+
+    Linear -> BatchNorm1d -> ReLU -> (2 width, base, base), then two stride-2
+    ConvTranspose2d doubling the side (width channels, then ``channels``) with BatchNorm
+    and ReLU between them, and Tanh at the end. DCGAN initialisation.
+    """
+    base = feature_map_size(image_size)
+    features = 2 * width * base * base
+    return dcgan_init_(nn.Sequential(
+        nn.Linear(z_dim, features, bias=False, dtype=dtype),
+        nn.BatchNorm1d(features, dtype=dtype),
+        nn.ReLU(),
+        nn.Unflatten(1, (2 * width, base, base)),
+        _up(2 * width, width, dtype),                  # (N, width, 2 base, 2 base)
+        nn.BatchNorm2d(width, dtype=dtype),
+        nn.ReLU(),
+        _up(width, channels, dtype),                   # (N, channels, image_size, image_size)
+        nn.Tanh(),
+    ))
+
+
+def dcgan_discriminator(image_size=8, channels=1, width=64, dtype="float32"):
+    """D: images (N, channels, image_size, image_size) -> logits (N, 1).
+
+    Two stride-2 Conv2d halving the side (width, then 2 width channels) with
+    LeakyReLU(0.2), BatchNorm on the second only (not on the images themselves), then a
+    Linear layer to one logit. DCGAN initialisation.
+    """
+    base = feature_map_size(image_size)
+    return dcgan_init_(nn.Sequential(
+        _down(channels, width, dtype),                 # (N, width, 2 base, 2 base)
+        nn.LeakyReLU(0.2),
+        _down(width, 2 * width, dtype),                # (N, 2 width, base, base)
+        nn.BatchNorm2d(2 * width, dtype=dtype),
+        nn.LeakyReLU(0.2),
+        nn.Flatten(),
+        nn.Linear(2 * width * base * base, 1, dtype=dtype),
+    ))

@@ -1,0 +1,79 @@
+"""The DCGAN networks: shapes for 8x8 and 28x28 images, initialisation, and a short training run."""
+
+import numpy as np
+import pytest
+
+import minigan
+from minigan import nn, optim
+from minigan.models import dcgan_discriminator, dcgan_generator
+from minigan.train import GANTrainer
+
+
+@pytest.mark.parametrize("size, sides", [(8, (2, 4, 8)), (28, (7, 14, 28))])
+def test_shapes_through_both_networks(xp, size, sides):
+    G = dcgan_generator(5, size, channels=1, width=4)
+    D = dcgan_discriminator(size, channels=1, width=4)
+    z = minigan.randn(3, 5)
+    seen = []
+    x = z
+    for layer in G:  # the feature maps go base -> 2 base -> image size
+        x = layer(x)
+        if x.ndim == 4:
+            seen.append(x.shape[2])
+    assert x.shape == (3, 1, size, size) and sorted(set(seen)) == list(sides)
+    assert float(xp.abs(x.data).max()) <= 1.0  # Tanh
+    assert D(x).shape == (3, 1)
+    conv_sides = []
+    y = x
+    for layer in D:
+        y = layer(y)
+        if y.ndim == 4:
+            conv_sides.append(y.shape[2])
+    assert sorted(set(conv_sides)) == list(sides[:2])
+
+
+def test_bad_image_size_and_input_are_named():
+    with pytest.raises(ValueError, match="multiple of 4 .* got 10"):
+        dcgan_generator(8, 10)
+    with pytest.raises(ValueError, match="multiple of 4"):
+        dcgan_discriminator(6)
+    D = dcgan_discriminator(8, width=4)
+    with pytest.raises(ValueError, match=r"expects input of shape \(N, 1, H, W\)"):
+        D(minigan.randn(2, 3, 8, 8))
+
+
+def test_dcgan_initialisation(xp):
+    G = dcgan_generator(16, 8, width=32)
+    for module in G.modules():
+        if isinstance(module, (nn.Linear, nn.ConvTranspose2d)):
+            w = minigan.to_numpy(module.weight.data)
+            assert abs(w.std() - 0.02) < 0.004 and abs(w.mean()) < 0.004
+        if isinstance(module, (nn.BatchNorm1d, nn.BatchNorm2d)):
+            assert abs(minigan.to_numpy(module.weight.data).mean() - 1) < 0.01
+            assert not minigan.to_numpy(module.bias.data).any()
+
+
+def test_generator_gradient_flows_through_the_discriminator(xp):
+    G, D = dcgan_generator(4, 8, width=4), dcgan_discriminator(8, width=4)
+    loss = D(G(minigan.randn(6, 4))).sum()
+    grads = minigan.grad(loss, list(G.parameters()))
+    assert all(g is not None and float(xp.abs(g.data).sum()) > 0 for g in grads)
+
+
+def test_short_seeded_run_moves_both_losses(xp):
+    minigan.manual_seed(0)
+    real = (minigan.rand(64, 1, 8, 8) * 2 - 1).data  # any fixed images will do
+    G, D = dcgan_generator(8, 8, width=8), dcgan_discriminator(8, width=8)
+    adam = lambda m: optim.Adam(m.parameters(), lr=2e-4, betas=(0.5, 0.999))  # noqa: E731
+    trainer = GANTrainer(G, D, adam(G), adam(D), lambda n: minigan.Tensor(real[:n]), 8, 16)
+    before = G(minigan.randn(4, 8)).data.copy()
+    first = trainer.step()
+    for _ in range(40):
+        last = trainer.step()
+    # at the start D cannot tell: its loss is near 2 log 2 and G's near log 2 (non-saturating)
+    assert abs(float(first["d_loss"]) - 2 * np.log(2)) < 0.05 and abs(float(first["g_loss"]) - np.log(2)) < 0.05
+    assert float(first["d_loss"]) - float(last["d_loss"]) > 0.1  # D learns to tell
+    assert abs(float(last["g_loss"]) - float(first["g_loss"])) > 0.03  # and G's loss answers
+    assert np.isfinite([float(last["d_loss"]), float(last["g_loss"])]).all()
+    minigan.manual_seed(0)
+    assert not np.allclose(minigan.to_numpy(before), minigan.to_numpy(G(minigan.randn(4, 8)).data))

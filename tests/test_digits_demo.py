@@ -1,0 +1,86 @@
+"""The digits demo: one-line errors, what to install, and a short run on IDX files that resumes."""
+
+import json
+import os
+import pathlib
+import subprocess
+import sys
+
+import numpy as np
+
+from minigan.metrics import save_classifier, train_classifier
+from minigan.data import load_idx_folder
+from tests.test_images import idx_bytes, write_mnist
+
+ROOT = pathlib.Path(__file__).resolve().parent.parent
+DEMO = ROOT / "demos" / "digits_dcgan.py"
+
+
+def run_demo(*flags, cwd, pythonpath=()):
+    path = os.pathsep.join([*map(str, pythonpath), str(ROOT)])
+    environment = dict(os.environ, PYTHONPATH=path, OMP_NUM_THREADS="1")
+    return subprocess.run([sys.executable, str(DEMO), *flags], capture_output=True, text=True,
+                          env=environment, cwd=cwd, timeout=300)
+
+
+def one_line_error(result, message, code=2):
+    assert result.returncode == code, result.stderr
+    assert message in result.stderr, result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1 and "Traceback" not in result.stderr
+
+
+def test_bad_flags_and_data_get_one_line(tmp_path):
+    one_line_error(run_demo("--steps", "0", cwd=tmp_path), "--steps: '0' must be an integer >= 1")
+    one_line_error(run_demo("--data", str(tmp_path / "none"), cwd=tmp_path), "no such folder")
+    (tmp_path / "train-images-idx3-ubyte").write_bytes(b"\x00\x00\x08")
+    (tmp_path / "train-labels-idx1-ubyte").write_bytes(b"")
+    one_line_error(run_demo("--data", str(tmp_path), cwd=tmp_path), "truncated IDX file: 3 bytes")
+
+
+def test_missing_scikit_learn_says_what_to_install(tmp_path):
+    fake = tmp_path / "fake" / "sklearn"
+    fake.mkdir(parents=True)
+    (fake / "__init__.py").write_text("raise ImportError('no scikit-learn here')\n")
+    one_line_error(run_demo(cwd=tmp_path, pythonpath=[tmp_path / "fake"]), 'pip install -e ".[digits]"')
+
+
+def test_short_run_on_idx_files_writes_its_outputs_and_resumes(tmp_path):
+    data = tmp_path / "tiny"
+    data.mkdir()
+    write_mnist(data, n_train=64, n_test=32)
+    # a small cached classifier, so that the demo does not train its own
+    train, test = load_idx_folder(str(data))
+    model, accuracy = train_classifier(train, test, steps=2, width=2, n_features=4)
+    save_classifier(tmp_path / "runs" / "classifiers" / "tiny.npz", model, accuracy, "tiny")
+    out = tmp_path / "out"
+    first = run_demo("--data", str(data), "--steps", "20", "--batch-size", "16", "--out", str(out), cwd=tmp_path)
+    assert first.returncode == 0, first.stderr
+    assert "step 20/20" in first.stdout and "FID (tiny-classifier features)" in first.stdout
+    for name in ("samples.npy", "metrics.json", "checkpoint.npz", "samples.png", "curves.png", "training.gif",
+                 "grids/step_00020.png"):
+        assert (out / name).stat().st_size > 0, name
+    samples = np.load(out / "samples.npy")
+    assert samples.shape == (1000, 1, 8, 8) and np.abs(samples).max() <= 1
+    metrics = json.loads((out / "metrics.json").read_text())
+    assert set(metrics["rows"]) == {"real train (floor)", "generated", "noise (ceiling)"}
+    assert metrics["steps"] == 20 and metrics["score"] == "FID (tiny-classifier features)"
+
+    one_line_error(run_demo("--data", str(data), "--resume", "--lr", "0.5", "--out", str(out), cwd=tmp_path),
+                   "--lr 0.5 differs from the checkpoint's")
+    resumed = run_demo("--data", str(data), "--resume", "--steps", "30", "--no-plots", "--out", str(out),
+                       cwd=tmp_path)
+    assert resumed.returncode == 0, resumed.stderr
+    assert "step 30/30" in resumed.stdout and "step 20/30" not in resumed.stdout
+    assert json.loads((out / "metrics.json").read_text())["steps"] == 30
+
+
+def test_too_large_batch_and_bad_cached_classifier_are_clear_errors(tmp_path):
+    data = tmp_path / "tiny"
+    data.mkdir()
+    write_mnist(data, n_train=8, n_test=4)
+    cache = tmp_path / "runs" / "classifiers"
+    cache.mkdir(parents=True)
+    (cache / "tiny.npz").write_bytes(idx_bytes(np.zeros(3, dtype=np.uint8)))
+    one_line_error(run_demo("--data", str(data), cwd=tmp_path), "--batch-size 64 is more than the 8 training images")
+    one_line_error(run_demo("--data", str(data), "--batch-size", "4", cwd=tmp_path),
+                   "retrain it with --train-classifier")
