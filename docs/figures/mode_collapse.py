@@ -42,10 +42,10 @@ def train(loss, pack, lr, z_dim, steps, seed=0):
 def main():
     """Train both runs and save the two scatter plots side by side."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--steps", type=int, default=3000)
+    parser.add_argument("--steps", type=int, default=2000)
     steps = parser.parse_args().steps
     real = minigan.to_numpy(ring().sample(1000).data)
-    fig = Figure(figsize=(8, 4))
+    fig = Figure(figsize=(9, 4.5))
     with ProcessPoolExecutor(len(RUNS)) as pool:  # the two runs are independent: train both at once
         results = list(pool.map(train, *zip(*RUNS), [steps] * len(RUNS)))
     for k, ((loss, pack, lr, _), (fake, scores)) in enumerate(zip(RUNS, results)):
@@ -53,7 +53,7 @@ def main():
         ax.scatter(real[:, 0], real[:, 1], s=2, c="k", label="real")
         ax.scatter(fake[:, 0], fake[:, 1], s=3, c="tab:orange", alpha=0.4, label="generated")
         ax.set(xlim=(-1.6, 1.6), ylim=(-1.6, 1.6), aspect="equal",
-               title=f"{loss}, pack {pack}, lr {lr:g}: {scores['modes']}/8 modes")
+               title=f"{loss}, pack {pack}: {scores['modes']}/8 modes")
         ax.legend(loc="upper right", fontsize="small", markerscale=3)
         print(loss, pack, scores)
     fig.suptitle(f"the ring after {steps} steps")

@@ -14,8 +14,9 @@ def _draw(ax, real, fake, surface, extent, title):
     limit = max(float(numpy.abs(surface).max()), 1e-6)
     ax.imshow(surface, origin="lower", extent=extent, cmap="RdBu_r", vmin=-limit, vmax=limit, alpha=0.6)
     ax.contour(surface, levels=[0.0], origin="lower", extent=extent, colors="k", linewidths=0.8)
-    ax.scatter(fake[:, 0], fake[:, 1], s=4, c="tab:orange", label="generated", alpha=0.5)
-    ax.scatter(real[:, 0], real[:, 1], s=2, c="k", label="real", alpha=0.8)  # on top: tight clusters
+    ax.scatter(real[:, 0], real[:, 1], s=3, c="k", label="real")
+    # translucent, on top: where they pile up on a mode the real points still show through
+    ax.scatter(fake[:, 0], fake[:, 1], s=5, c="tab:orange", label="generated", alpha=0.35)
     ax.set_xlim(extent[0], extent[1])
     ax.set_ylim(extent[2], extent[3])
     ax.set_aspect("equal")
