@@ -147,3 +147,17 @@ def test_matmul_shape_errors(xp):
         a @ b
     with pytest.raises(ValueError, match="at least 2 dimensions"):
         a @ tensor(xp, np.ones(3))
+
+
+def test_two_leaves_never_share_one_gradient_array(xp):
+    a, b = tensor(xp, np.ones(3)), tensor(xp, np.ones(3))
+    (a + b).sum().backward()  # Add hands the same upstream gradient to both inputs
+    a.grad.data *= 5.0  # in-place gradient clipping or scaling on one parameter...
+    np.testing.assert_array_equal(b.grad.numpy(), [1.0, 1.0, 1.0])  # ...leaves the other alone
+
+
+def test_a_gradient_is_writable_even_when_it_came_from_a_broadcast(xp):
+    x = tensor(xp, np.ones((2, 3)))
+    x.sum().backward()  # Sum's backward broadcasts one number to x's shape
+    x.grad.data *= 0.5
+    np.testing.assert_array_equal(x.grad.numpy(), np.full((2, 3), 0.5))

@@ -96,8 +96,14 @@ def backward(tensors, grad_tensors, create_graph=False):
     """
     seeds = [t._as_grad(g) for t, g in zip(tensors, grad_tensors)]
     grads = run_backward(tensors, seeds, create_graph=create_graph)
+    given = set()  # ids of the arrays handed out as .grad in this pass
     for t, g in grads.items():
         if t.is_leaf and t.requires_grad:
+            # a + b hands one array to both inputs, and a sum's gradient is a read-only broadcast
+            # view: give each .grad an array of its own, safe to edit in place (clipping, scaling)
+            if id(g.data) in given or not getattr(g.data.flags, "writeable", True):
+                g = g * 1
+            given.add(id(g.data))
             if not create_graph:
                 g = g.detach()  # .grad of a leaf is plain data unless a graph was asked for
             t.grad = g if t.grad is None else t.grad + g
