@@ -2,14 +2,17 @@
 
     python demos/digits_dcgan.py                  # scikit-learn's 1,797 8x8 digits (pip install -e ".[digits]")
     python demos/digits_dcgan.py --data ~/mnist   # MNIST or Fashion-MNIST from its IDX files (28x28)
+    python demos/digits_dcgan.py --loss wgan-gp   # WGAN-GP: a critic without BatchNorm, 5 critic steps
 
 The generator and discriminator are DCGAN's (strided ConvTranspose2d and Conv2d, BatchNorm,
-ReLU / LeakyReLU(0.2), Tanh, N(0, 0.02) weights, Adam(2e-4, betas (0.5, 0.999))). The GAN
-trains on the training split; the score compares 1,000 generated images with the held-out
-real ones in the features of a small classifier trained on the training split (cached in
-runs/classifiers/, trained on first use, or again with --train-classifier): the FID in that
-classifier's feature space, the classes covered and the class-histogram KL to uniform, next
-to the same numbers for real training images (the floor) and noise (the ceiling).
+ReLU / LeakyReLU(0.2), Tanh, N(0, 0.02) weights, Adam(2e-4, betas (0.5, 0.999))). A loss
+with a gradient penalty (wgan-gp, ns-r1) gets a critic without BatchNorm; WGAN and WGAN-GP
+get their papers' critic steps and learning rates. The GAN trains on the training split;
+the score compares 1,000 generated images with the held-out real ones in the features of a
+small classifier trained on the training split (cached in runs/classifiers/, trained on
+first use, or again with --train-classifier): the FID in that classifier's feature space,
+the classes covered and the class-histogram KL to uniform, next to the same numbers for
+real training images (the floor) and noise (the ceiling).
 
 Everything lands in ``--out`` (default ``runs/digits_dcgan/<data>``): samples.npy (1,000
 images (N, 1, H, W) in [-1, 1]), metrics.json, checkpoint.npz, grids/step_XXXXX.png (every
@@ -38,6 +41,8 @@ def build_parser():
     parser = add_run_flags(__doc__.split("\n\n")[0], "runs/digits_dcgan/<data>")
     parser.add_argument("--data", help="a folder with MNIST-style IDX files (train-images-idx3-ubyte[.gz], ...); "
                         "default: scikit-learn's 8x8 digits")
+    parser.add_argument("--loss", help="the GAN objective: minimax, non-saturating, least-squares, hinge, "
+                        "wasserstein, wgan-gp or ns-r1 (default non-saturating)")
     parser.add_argument("--train-classifier", action="store_true",
                         help="(re)train the scoring classifier, cache it in runs/classifiers/ and exit")
     return parser
@@ -87,9 +92,13 @@ def main(argv=None):
         fail(str(err))
     from minigan import optim
     from minigan.data import BatchSampler
+    from minigan.gan.losses import LOSSES, get_loss
     from minigan.metrics import classifier_score, features_and_predictions, fid_name, gaussian_stats, score_table
     from minigan.models import dcgan_discriminator, dcgan_generator
     from minigan.train import GANTrainer, NonFiniteLossError, fit, load_checkpoint
+
+    if args.loss is not None and args.loss not in LOSSES:
+        fail(f"--loss {args.loss!r} is not one of {', '.join(sorted(LOSSES))}")
 
     train, test = load_data(args.data)
     if args.train_classifier:
@@ -101,7 +110,8 @@ def main(argv=None):
         saved = load_checkpoint(checkpoint) if args.resume else None
     except (FileNotFoundError, ValueError) as err:
         fail(f"--resume: {err}")
-    config = resolve_config(args, DEFAULTS, saved)
+    loss = args.loss or DEFAULTS["loss"]
+    config = resolve_config(args, {**DEFAULTS, "loss": loss, **LOSSES[loss].paper_settings}, saved)
     if config["batch_size"] > len(train):
         fail(f"--batch-size {config['batch_size']} is more than the {len(train)} training images")
     scorer = classifier(train, test, retrain=False)  # after the flags' checks: training it takes a while
@@ -109,13 +119,14 @@ def main(argv=None):
     minigan.manual_seed(config["seed"])
     size, channels = train.image_size, int(train.images.shape[1])
     G = dcgan_generator(config["z_dim"], size, channels, config["width"])
-    D = dcgan_discriminator(size, channels, config["width"])
+    objective = get_loss(config["loss"])
+    D = dcgan_discriminator(size, channels, config["width"], batch_norm=not objective.has_penalty)
     betas = tuple(config["betas"])
     batches = BatchSampler(len(train))
     trainer = GANTrainer(G, D, optim.Adam(G.parameters(), lr=config["lr"], betas=betas),
                          optim.Adam(D.parameters(), lr=config["lr"], betas=betas),
                          lambda n: minigan.Tensor(train.images[batches.next(n)]), config["z_dim"],
-                         config["batch_size"], config["loss"], config["n_critic"], config["ema_decay"])
+                         config["batch_size"], objective, config["n_critic"], config["ema_decay"])
     fixed = trainer.noise(GRID)  # the GIF follows these latents from start to end
     frames = []
     if saved is not None:
@@ -153,8 +164,8 @@ def main(argv=None):
                             f"step {step}")
         return {"fid": classifier_score(scorer, images, reference)["fid"]}
 
-    print(f"training a DCGAN on {len(train)} real {size}x{size} {train.name} images for {config['steps']} steps, "
-          f"writing to {out}", flush=True)
+    print(f"training a DCGAN ({config['loss']} loss) on {len(train)} real {size}x{size} {train.name} images "
+          f"for {config['steps']} steps, writing to {out}", flush=True)
     start = time.perf_counter()
     try:
         history = fit(trainer, config["steps"], log_every=100, on_log=on_log, checkpoint=checkpoint,

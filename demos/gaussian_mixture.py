@@ -26,11 +26,6 @@ DEFAULTS = {
     "grid": dict(loss="least-squares", steps=25000, batch_size=512, lr=5e-4, betas=(0.5, 0.999),
                  n_critic=1, z_dim=8, width=128, depth=3, pack=4, ema_decay=0.999, seed=0),
 }
-# the settings each loss's paper pairs it with, applied when that loss is chosen
-LOSS_DEFAULTS = {
-    "wasserstein": dict(n_critic=5, lr=5e-5),
-    "wgan-gp": dict(n_critic=5, lr=1e-4, betas=(0.5, 0.9)),
-}
 EVAL_SAMPLES = 2500  # the protocol's sample count
 EVAL_EVERY = 500
 FRAME_POINTS = 1000  # points drawn per GIF frame
@@ -90,7 +85,7 @@ def main(argv=None):
     except (FileNotFoundError, ValueError) as err:
         fail(f"--resume: {err}")
     loss = args.loss or DEFAULTS[dataset]["loss"]
-    defaults = {**DEFAULTS[dataset], "dataset": dataset, "loss": loss, **LOSS_DEFAULTS.get(loss, {})}
+    defaults = {**DEFAULTS[dataset], "dataset": dataset, "loss": loss, **LOSSES[loss].paper_settings}
     config = resolve_config(args, defaults, saved)
     if config["batch_size"] % config["pack"]:
         fail(f"--batch-size {config['batch_size']} must be a multiple of the pack size {config['pack']}")

@@ -77,3 +77,36 @@ def test_short_seeded_run_moves_both_losses(xp):
     assert np.isfinite([float(last["d_loss"]), float(last["g_loss"])]).all()
     minigan.manual_seed(0)
     assert not np.allclose(minigan.to_numpy(before), minigan.to_numpy(G(minigan.randn(4, 8)).data))
+
+
+def test_critic_without_batch_norm_judges_each_image_alone(xp):
+    D = dcgan_discriminator(8, width=4, batch_norm=False)
+    assert not any(isinstance(m, (nn.BatchNorm1d, nn.BatchNorm2d)) for m in D.modules())
+    convs = [m for m in D.modules() if isinstance(m, nn.Conv2d)]
+    assert convs[0].bias is None and convs[1].bias is not None  # the bias BatchNorm's shift used to give
+    x = minigan.randn(4, 1, 8, 8)
+    changed = x.data.copy()
+    changed[0] += 1  # another first image: in training mode BatchNorm would move every logit
+    before, after = minigan.to_numpy(D(x).data), minigan.to_numpy(D(minigan.Tensor(changed)).data)
+    assert before.shape == (4, 1) and before[0] != after[0]
+    assert np.array_equal(before[1:], after[1:])
+    with_bn = dcgan_discriminator(8, width=4)
+    moved = minigan.to_numpy(with_bn(minigan.Tensor(changed)).data) - minigan.to_numpy(with_bn(x).data)
+    assert np.abs(moved[1:]).max() > 0  # the default critic does mix the batch
+
+
+def test_short_wgan_gp_run_moves_both_losses(xp):
+    minigan.manual_seed(0)
+    real = (minigan.rand(64, 1, 8, 8) * 2 - 1).data
+    G, D = dcgan_generator(8, 8, width=8), dcgan_discriminator(8, width=8, batch_norm=False)
+    # ten times the paper's learning rate, so that ten steps show the movement
+    adam = lambda m: optim.Adam(m.parameters(), lr=1e-3, betas=(0.5, 0.9))  # noqa: E731
+    trainer = GANTrainer(G, D, adam(G), adam(D), lambda n: minigan.Tensor(real[:n]), 8, 16, "wgan-gp", n_critic=5)
+    first = trainer.step()
+    for _ in range(10):
+        last = trainer.step()
+    # at the start D's input gradient is tiny (N(0, 0.02) weights), so D's loss is the penalty 10 (0 - 1)^2
+    assert abs(float(first["d_loss"]) - 10) < 0.5
+    assert float(first["d_loss"]) - float(last["d_loss"]) > 3  # D grows its input gradient towards norm 1
+    assert abs(float(last["g_loss"]) - float(first["g_loss"])) > 0.1  # and G's loss, -mean D(G(z)), answers
+    assert np.isfinite([float(last["d_loss"]), float(last["g_loss"])]).all()

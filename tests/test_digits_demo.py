@@ -1,4 +1,5 @@
-"""The digits demo: one-line errors, what to install, and a short run on IDX files that resumes."""
+"""The digits demo: one-line errors, what to install, a short run on IDX files that resumes, and
+the penalty losses' critic without BatchNorm."""
 
 import json
 import os
@@ -10,6 +11,7 @@ import numpy as np
 
 from minigan.metrics import save_classifier, train_classifier
 from minigan.data import load_idx_folder
+from minigan.train import load_checkpoint
 from tests.test_images import idx_bytes, write_mnist
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
@@ -29,8 +31,20 @@ def one_line_error(result, message, code=2):
     assert len(result.stderr.strip().splitlines()) == 1 and "Traceback" not in result.stderr
 
 
+def tiny_digits(tmp_path):
+    """A tiny IDX data set in tmp_path/tiny, with a small cached classifier so the demo trains none."""
+    data = tmp_path / "tiny"
+    data.mkdir()
+    write_mnist(data, n_train=64, n_test=32)
+    train, test = load_idx_folder(str(data))
+    model, accuracy = train_classifier(train, test, steps=2, width=2, n_features=4)
+    save_classifier(tmp_path / "runs" / "classifiers" / "tiny.npz", model, accuracy, "tiny")
+    return data
+
+
 def test_bad_flags_and_data_get_one_line(tmp_path):
     one_line_error(run_demo("--steps", "0", cwd=tmp_path), "--steps: '0' must be an integer >= 1")
+    one_line_error(run_demo("--loss", "softmax", cwd=tmp_path), "--loss 'softmax' is not one of")
     one_line_error(run_demo("--data", str(tmp_path / "none"), cwd=tmp_path), "no such folder")
     (tmp_path / "train-images-idx3-ubyte").write_bytes(b"\x00\x00\x08")
     (tmp_path / "train-labels-idx1-ubyte").write_bytes(b"")
@@ -45,13 +59,7 @@ def test_missing_scikit_learn_says_what_to_install(tmp_path):
 
 
 def test_short_run_on_idx_files_writes_its_outputs_and_resumes(tmp_path):
-    data = tmp_path / "tiny"
-    data.mkdir()
-    write_mnist(data, n_train=64, n_test=32)
-    # a small cached classifier, so that the demo does not train its own
-    train, test = load_idx_folder(str(data))
-    model, accuracy = train_classifier(train, test, steps=2, width=2, n_features=4)
-    save_classifier(tmp_path / "runs" / "classifiers" / "tiny.npz", model, accuracy, "tiny")
+    data = tiny_digits(tmp_path)
     out = tmp_path / "out"
     first = run_demo("--data", str(data), "--steps", "20", "--batch-size", "16", "--out", str(out), cwd=tmp_path)
     assert first.returncode == 0, first.stderr
@@ -84,3 +92,33 @@ def test_too_large_batch_and_bad_cached_classifier_are_clear_errors(tmp_path):
     one_line_error(run_demo("--data", str(data), cwd=tmp_path), "--batch-size 64 is more than the 8 training images")
     one_line_error(run_demo("--data", str(data), "--batch-size", "4", cwd=tmp_path),
                    "retrain it with --train-classifier")
+
+
+def test_penalty_losses_train_a_critic_without_batch_norm(tmp_path):
+    data = tiny_digits(tmp_path)
+    for loss in ("wgan-gp", "ns-r1"):
+        out = tmp_path / loss
+        result = run_demo("--data", str(data), "--loss", loss, "--steps", "2", "--batch-size", "16", "--no-plots",
+                          "--out", str(out), cwd=tmp_path)
+        assert result.returncode == 0, result.stderr
+        assert f"({loss} loss)" in result.stdout
+        critic = load_checkpoint(out / "checkpoint.npz")["discriminator"]
+        assert "2.bias" in critic and not any("running" in name for name in critic), sorted(critic)
+
+
+def test_short_wgan_gp_run_uses_the_papers_settings_and_moves_both_losses(tmp_path):
+    data = tiny_digits(tmp_path)
+    out = tmp_path / "out"
+    flags = ("--data", str(data), "--loss", "wgan-gp", "--batch-size", "16", "--no-plots", "--out", str(out))
+    first = run_demo(*flags, "--steps", "5", cwd=tmp_path)
+    assert first.returncode == 0, first.stderr
+    resumed = run_demo(*flags, "--resume", "--steps", "10", cwd=tmp_path)  # the same BatchNorm-free critic loads
+    assert resumed.returncode == 0, resumed.stderr
+    saved = load_checkpoint(out / "checkpoint.npz")
+    config = saved["config"]
+    assert (config["n_critic"], config["lr"], tuple(config["betas"])) == (5, 1e-4, (0.5, 0.9))
+    at_5, at_10 = saved["history"]
+    # D's loss starts at the penalty 10 (0 - 1)^2 of a critic with a tiny input gradient and falls
+    # as that gradient grows; G's loss -mean D(G(z)) starts at 0 and follows D
+    assert 10 > at_5["d_loss"] > at_10["d_loss"] + 0.1
+    assert abs(at_10["g_loss"] - at_5["g_loss"]) > 0.005

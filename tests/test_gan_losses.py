@@ -135,3 +135,13 @@ def test_errors(xp):
         loss.d_fake(np.zeros(3))
     with pytest.raises(ValueError, match="clip_value must be positive"):
         LOSSES["wasserstein"](clip_value=0)
+
+
+def test_penalty_flags_and_paper_settings():
+    for name in LOSSES:
+        loss = get_loss(name)
+        assert loss.has_penalty == (name in ("wgan-gp", "ns-r1"))
+        if not loss.has_penalty:
+            assert loss.penalty(None, None, None) is None
+    assert get_loss("wgan-gp").paper_settings == {"n_critic": 5, "lr": 1e-4, "betas": (0.5, 0.9)}
+    assert get_loss("wasserstein").paper_settings["n_critic"] == 5

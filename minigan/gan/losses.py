@@ -25,11 +25,16 @@ class GANLoss:
     """What all GAN losses share: input checks, logging, and the step after D's update.
 
     A subclass writes ``d_real``, ``d_fake`` and ``g``. ``clip_value`` is the bound of
-    WGAN's weight clipping (``None``: no clipping).
+    WGAN's weight clipping (``None``: no clipping). ``has_penalty`` says whether
+    ``penalty`` adds a gradient penalty (then D should have no BatchNorm, which makes each
+    logit depend on the whole batch). ``paper_settings`` holds the training settings its
+    paper pairs the loss with (``n_critic``, Adam's ``lr`` and ``betas``), for the demos.
     """
 
     name = None
     clip_value = None
+    has_penalty = False
+    paper_settings = {}
 
     def d_real(self, logits):
         """The discriminator's loss on the logits (N, 1) or (N,) of a real batch."""
@@ -193,6 +198,7 @@ class Wasserstein(GANLoss):
     """
 
     name = "wasserstein"
+    paper_settings = {"n_critic": 5, "lr": 5e-5}
 
     def __init__(self, clip_value=0.01):
         if not clip_value > 0:
@@ -230,6 +236,8 @@ class WassersteinGP(Wasserstein):
     """
 
     name = "wgan-gp"
+    has_penalty = True
+    paper_settings = {"n_critic": 5, "lr": 1e-4, "betas": (0.5, 0.9)}
 
     def __init__(self, weight=10.0):
         self.weight = weight
@@ -255,6 +263,7 @@ class NonSaturatingR1(NonSaturating):
     """
 
     name = "ns-r1"
+    has_penalty = True
 
     def __init__(self, gamma=1.0):
         self.gamma = gamma

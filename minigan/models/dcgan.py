@@ -9,6 +9,9 @@ padding 1, which exactly doubles or halves the side: (H - 1) * 2 - 2 + 4 = 2H an
 The paper's recipe: no pooling (strided convolutions learn their own up- and
 downsampling), BatchNorm in both networks except at G's output and D's input, ReLU in G
 with Tanh at its output (images live in [-1, 1]), LeakyReLU(0.2) in D, weights ~ N(0, 0.02).
+A critic trained with a gradient penalty (WGAN-GP, R1) is built without BatchNorm
+(``batch_norm=False``): BatchNorm mixes the samples of a batch, so one logit's gradient
+with respect to its own image is no longer the per-sample gradient the penalty constrains.
 """
 
 from minigan import nn
@@ -28,9 +31,9 @@ def _up(in_channels, out_channels, dtype):
     return nn.ConvTranspose2d(in_channels, out_channels, 4, stride=2, padding=1, bias=False, dtype=dtype)
 
 
-def _down(in_channels, out_channels, dtype):
+def _down(in_channels, out_channels, dtype, bias=False):
     """A stride-2 convolution that halves the side: (N, C, H, W) -> (N, OC, H/2, W/2)."""
-    return nn.Conv2d(in_channels, out_channels, 4, stride=2, padding=1, bias=False, dtype=dtype)
+    return nn.Conv2d(in_channels, out_channels, 4, stride=2, padding=1, bias=bias, dtype=dtype)
 
 
 def dcgan_generator(z_dim, image_size=8, channels=1, width=64, dtype="float32"):
@@ -55,19 +58,24 @@ def dcgan_generator(z_dim, image_size=8, channels=1, width=64, dtype="float32"):
     ))
 
 
-def dcgan_discriminator(image_size=8, channels=1, width=64, dtype="float32"):
+def dcgan_discriminator(image_size=8, channels=1, width=64, dtype="float32", batch_norm=True):
     """D: images (N, channels, image_size, image_size) -> logits (N, 1).
 
     Two stride-2 Conv2d halving the side (width, then 2 width channels) with
     LeakyReLU(0.2), BatchNorm on the second only (not on the images themselves), then a
     Linear layer to one logit. DCGAN initialisation.
+
+    With ``batch_norm=False`` (the critic of a gradient penalty) the second convolution
+    has a bias instead of the BatchNorm that followed it, and each logit depends on its
+    own image only.
     """
     base = feature_map_size(image_size)
+    normalise = [nn.BatchNorm2d(2 * width, dtype=dtype)] if batch_norm else []
     return dcgan_init_(nn.Sequential(
         _down(channels, width, dtype),                 # (N, width, 2 base, 2 base)
         nn.LeakyReLU(0.2),
-        _down(width, 2 * width, dtype),                # (N, 2 width, base, base)
-        nn.BatchNorm2d(2 * width, dtype=dtype),
+        _down(width, 2 * width, dtype, bias=not batch_norm),  # (N, 2 width, base, base)
+        *normalise,
         nn.LeakyReLU(0.2),
         nn.Flatten(),
         nn.Linear(2 * width * base * base, 1, dtype=dtype),
