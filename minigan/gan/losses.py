@@ -53,8 +53,12 @@ class GANLoss:
         return None
 
     def score(self, logits):
-        """D's mean output on a batch, as a Python float for logging: here the mean logit."""
-        return self._check(logits).detach().mean().item()
+        """D's mean output on a batch, for logging: here the mean logit.
+
+        A 0-d array, not a Python float, so that a GPU run does not wait for it: ``float()``
+        reads it when the number is wanted.
+        """
+        return self._check(logits).detach().mean().data
 
     def after_d_step(self, discriminator):
         """Clamp every parameter of ``discriminator`` to [-clip_value, clip_value], in place.
@@ -110,8 +114,8 @@ class Minimax(GANLoss):
         return -F.binary_cross_entropy_with_logits(self._check(logits), 0.0)
 
     def score(self, logits):
-        """The mean probability D(x) = sigmoid(l) of "real", as a Python float."""
-        return F.sigmoid(self._check(logits).detach()).mean().item()
+        """The mean probability D(x) = sigmoid(l) of "real", as a 0-d array."""
+        return F.sigmoid(self._check(logits).detach()).mean().data
 
 
 class NonSaturating(Minimax):
