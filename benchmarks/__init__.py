@@ -1,0 +1,1 @@
+"""Benchmarks: one GAN training step of minigan and of PyTorch, timed on the same workloads."""

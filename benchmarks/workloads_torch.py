@@ -1,0 +1,88 @@
+"""Workloads A and B in PyTorch (CPU, eager, float32), the reference minigan is compared with.
+
+PyTorch is never a dependency of minigan: this module imports it, and ``benchmarks.run``
+skips it when it is absent. ``make_step`` mirrors ``benchmarks.workloads_minigan.make_step``.
+"""
+
+import itertools
+import math
+
+import torch
+import torch.nn.functional as F
+from torch import nn
+
+from benchmarks.spec import ADAM, POOL, RING, SLOPE, sizes, threads
+
+
+def mlp_pair(z_dim, width):
+    """Workload A's G (N, z_dim) -> (N, 2) and D (N, 2) -> (N, 1)."""
+    def mlp(n_in, n_out):
+        return nn.Sequential(
+            nn.Linear(n_in, width), nn.LeakyReLU(SLOPE),
+            nn.Linear(width, width), nn.LeakyReLU(SLOPE),
+            nn.Linear(width, width), nn.LeakyReLU(SLOPE),
+            nn.Linear(width, n_out))
+    return mlp(z_dim, 2), mlp(2, 1)
+
+
+def dcgan_pair(z_dim, image_size):
+    """Workload B's G (N, z_dim) -> (N, 1, S, S) and D (N, 1, S, S) -> (N, 1)."""
+    s = image_size // 4
+    G = nn.Sequential(
+        nn.Linear(z_dim, 128 * s * s), nn.BatchNorm1d(128 * s * s), nn.ReLU(),
+        nn.Unflatten(1, (128, s, s)),
+        nn.ConvTranspose2d(128, 64, 4, stride=2, padding=1), nn.BatchNorm2d(64), nn.ReLU(),
+        nn.ConvTranspose2d(64, 1, 4, stride=2, padding=1), nn.Tanh())
+    D = nn.Sequential(
+        nn.Conv2d(1, 64, 4, stride=2, padding=1), nn.LeakyReLU(SLOPE),
+        nn.Conv2d(64, 128, 4, stride=2, padding=1), nn.BatchNorm2d(128), nn.LeakyReLU(SLOPE),
+        nn.Flatten(), nn.Linear(128 * s * s, 1))
+    return G, D
+
+
+def ring_batch(n):
+    """``n`` points of 8 Gaussians on a ring, as ``minigan.data.toy2d.ring(**RING)`` draws them."""
+    k = torch.randint(0, RING["n_modes"], (n,))
+    angle = 2 * math.pi * k / RING["n_modes"]
+    centers = RING["radius"] * torch.stack([torch.cos(angle), torch.sin(angle)], dim=1)
+    return centers + RING["std"] * torch.randn(n, 2)
+
+
+def make_step(workload, seed=0, **overrides):
+    """One training step of ``workload`` ("A" or "B") as a function of no arguments."""
+    settings = sizes(workload, **overrides)
+    n, z_dim = settings["batch"], settings["z_dim"]
+    torch.set_num_threads(threads())
+    torch.manual_seed(seed)
+    if workload == "A":
+        G, D = mlp_pair(z_dim, settings["width"])
+        pool = [ring_batch(n) for _ in range(POOL)]
+    else:
+        size = settings["image_size"]
+        G, D = dcgan_pair(z_dim, size)
+        pool = [torch.rand(n, 1, size, size) * 2 - 1 for _ in range(POOL)]
+    batches = itertools.cycle(pool)
+    G.train()
+    D.train()
+    g_opt, d_opt = torch.optim.Adam(G.parameters(), **ADAM), torch.optim.Adam(D.parameters(), **ADAM)
+    ones, zeros = torch.ones(n, 1), torch.zeros(n, 1)
+
+    def step():
+        # D: maximise log D(x) + log(1 - D(G(z))), G detached (no graph recorded)
+        with torch.no_grad():
+            fake = G(torch.randn(n, z_dim))
+        d_opt.zero_grad()
+        d_loss = (F.binary_cross_entropy_with_logits(D(next(batches)), ones)
+                  + F.binary_cross_entropy_with_logits(D(fake), zeros))
+        d_loss.backward()
+        d_opt.step()
+        # G: maximise log D(G(z)) (non-saturating); D's parameter gradients off
+        D.requires_grad_(False)
+        g_opt.zero_grad()
+        g_loss = F.binary_cross_entropy_with_logits(D(G(torch.randn(n, z_dim))), ones)
+        g_loss.backward()
+        g_opt.step()
+        D.requires_grad_(True)
+        return d_loss.item(), g_loss.item()
+
+    return step

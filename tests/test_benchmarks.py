@@ -1,0 +1,79 @@
+"""The benchmark harness runs: each workload's minigan step, the floor, and PyTorch's when installed.
+
+Tiny settings keep it fast; the timings themselves are not checked (they depend on the machine).
+"""
+
+import importlib.util
+
+import numpy as np
+import pytest
+
+from benchmarks import floor
+from benchmarks.run import measure
+from benchmarks.spec import sizes
+from benchmarks.workloads_minigan import make_step
+
+TINY = {"A": {"batch": 8, "width": 16}, "B": {"batch": 4, "image_size": 8}}
+HAS_TORCH = importlib.util.find_spec("torch") is not None
+
+
+def float32_parameters(step):
+    """The trainer's networks' parameters, read from the bound ``GANTrainer.step``."""
+    trainer = step.__self__
+    return [p.data for net in (trainer.generator, trainer.discriminator) for p in net.parameters()]
+
+
+@pytest.mark.parametrize("workload", ["A", "B"])
+def test_minigan_step_trains_in_float32(workload):
+    step = make_step(workload, **TINY[workload])
+    before = [p.copy() for p in float32_parameters(step)]
+    for _ in range(2):
+        stats = step()
+    after = float32_parameters(step)
+    assert all(p.dtype == np.float32 for p in after)
+    assert stats["d_loss"].dtype == stats["g_loss"].dtype == np.float32
+    assert np.isfinite(float(stats["d_loss"])) and np.isfinite(float(stats["g_loss"]))
+    assert all(not np.array_equal(a, b) for a, b in zip(before, after)), "a parameter did not move"
+
+
+@pytest.mark.parametrize("workload", ["A", "B"])
+def test_measure_reports_times_and_memory(workload):
+    result = measure("minigan", workload, warmup=1, steps=2, **TINY[workload])
+    assert len(result["times_ms"]) == 2 and all(t > 0 for t in result["times_ms"])
+    assert result["peak_rss_mib"] >= result["base_rss_mib"] > 0
+
+
+def test_floor_counts_the_flops_of_workloads_md():
+    # WORKLOADS.md: about 1.67 GFLOP (A) and 10.4 GFLOP (B) of matrix products per step
+    assert floor.flops(floor.step_products("A", sizes("A"))) == pytest.approx(1.67e9, rel=0.01)
+    assert floor.flops(floor.step_products("B", sizes("B"))) == pytest.approx(10.4e9, rel=0.01)
+
+
+def test_floor_operands_have_the_product_shapes():
+    rng = np.random.default_rng(0)
+    for kind, expected in [("fwd", (5, 7)), ("gW", (7, 3)), ("gx", (5, 3))]:
+        a, b = floor.operands(kind, 5, 3, 7, rng)  # M=5, K=3, O=7
+        assert (a @ b).shape == expected and a.dtype == b.dtype == np.float32
+
+
+@pytest.mark.parametrize("workload", ["A", "B"])
+def test_floor_times_the_tiny_products(workload):
+    products = floor.step_products(workload, sizes(workload, **TINY[workload]))
+    times = floor.time_floor(products, warmup=1, repeats=2)
+    assert len(times) == 2 and all(t > 0 for t in times)
+
+
+def test_sizes_reject_an_image_size_the_convolutions_cannot_halve_twice():
+    with pytest.raises(ValueError, match="multiple of 4"):
+        sizes("B", image_size=30)
+
+
+@pytest.mark.skipif(not HAS_TORCH, reason="PyTorch is not installed (it is optional)")
+@pytest.mark.parametrize("workload", ["A", "B"])
+def test_torch_step_runs(workload):
+    from benchmarks.workloads_torch import make_step as make_torch_step
+
+    step = make_torch_step(workload, **TINY[workload])
+    for _ in range(2):
+        d_loss, g_loss = step()
+    assert np.isfinite(d_loss) and np.isfinite(g_loss)
