@@ -11,33 +11,8 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from benchmarks.spec import ADAM, POOL, RING, SLOPE, sizes, threads
-
-
-def mlp_pair(z_dim, width):
-    """Workload A's G (N, z_dim) -> (N, 2) and D (N, 2) -> (N, 1)."""
-    def mlp(n_in, n_out):
-        return nn.Sequential(
-            nn.Linear(n_in, width), nn.LeakyReLU(SLOPE),
-            nn.Linear(width, width), nn.LeakyReLU(SLOPE),
-            nn.Linear(width, width), nn.LeakyReLU(SLOPE),
-            nn.Linear(width, n_out))
-    return mlp(z_dim, 2), mlp(2, 1)
-
-
-def dcgan_pair(z_dim, image_size):
-    """Workload B's G (N, z_dim) -> (N, 1, S, S) and D (N, 1, S, S) -> (N, 1)."""
-    s = image_size // 4
-    G = nn.Sequential(
-        nn.Linear(z_dim, 128 * s * s), nn.BatchNorm1d(128 * s * s), nn.ReLU(),
-        nn.Unflatten(1, (128, s, s)),
-        nn.ConvTranspose2d(128, 64, 4, stride=2, padding=1), nn.BatchNorm2d(64), nn.ReLU(),
-        nn.ConvTranspose2d(64, 1, 4, stride=2, padding=1), nn.Tanh())
-    D = nn.Sequential(
-        nn.Conv2d(1, 64, 4, stride=2, padding=1), nn.LeakyReLU(SLOPE),
-        nn.Conv2d(64, 128, 4, stride=2, padding=1), nn.BatchNorm2d(128), nn.LeakyReLU(SLOPE),
-        nn.Flatten(), nn.Linear(128 * s * s, 1))
-    return G, D
+from benchmarks.models import dcgan_pair, mlp_pair
+from benchmarks.spec import ADAM, POOL, RING, sizes, threads
 
 
 def ring_batch(n):
@@ -55,11 +30,11 @@ def make_step(workload, seed=0, **overrides):
     torch.set_num_threads(threads())
     torch.manual_seed(seed)
     if workload == "A":
-        G, D = mlp_pair(z_dim, settings["width"])
+        G, D = mlp_pair(nn, z_dim, settings["width"])
         pool = [ring_batch(n) for _ in range(POOL)]
     else:
         size = settings["image_size"]
-        G, D = dcgan_pair(z_dim, size)
+        G, D = dcgan_pair(nn, z_dim, size)
         pool = [torch.rand(n, 1, size, size) * 2 - 1 for _ in range(POOL)]
     batches = itertools.cycle(pool)
     G.train()
