@@ -1,7 +1,8 @@
 """Command-line plumbing shared by the demos: flags, one-line errors, the run's configuration.
 
-It imports nothing from minigan, so that flags are checked, and an unusable
-``MINIGAN_BACKEND`` is reported, before any array library loads.
+It imports minigan only inside ``import_minigan`` and the functions called after it, so that
+flags are checked, and an unusable ``MINIGAN_BACKEND`` is reported, in one line, before any
+array library loads.
 """
 
 import argparse
@@ -67,6 +68,40 @@ def add_run_flags(description, out_default):
 def parse(parser, argv=None):
     """Parse ``argv`` (default: the command line)."""
     return parser.parse_args(argv)
+
+
+def import_minigan(loss=None):
+    """Import minigan and check ``--loss``; an unusable ``MINIGAN_BACKEND`` or an unknown loss
+    name is a one-line error. Returns the ``minigan`` module."""
+    try:
+        import minigan
+    except RuntimeError as err:  # the backend check raises at import
+        fail(str(err))
+    from minigan.gan.losses import LOSSES
+
+    if loss is not None and loss not in LOSSES:
+        fail(f"--loss {loss!r} is not one of {', '.join(sorted(LOSSES))}")
+    return minigan
+
+
+def checkpoint_in(out, resume):
+    """``(path, state)``: the checkpoint file in ``out`` and, with ``--resume``, what it holds
+    (``None`` otherwise); an unreadable or missing checkpoint is a one-line error."""
+    from minigan.train import load_checkpoint
+
+    path = os.path.join(out, "checkpoint.npz")
+    try:
+        return path, (load_checkpoint(path) if resume else None)
+    except (FileNotFoundError, ValueError) as err:
+        fail(f"--resume: {err}")
+
+
+def run_config(args, defaults, saved=None):
+    """``resolve_config`` with the chosen loss's paper settings (``n_critic``, Adam's) over the defaults."""
+    from minigan.gan.losses import LOSSES
+
+    loss = args.loss or defaults["loss"]
+    return resolve_config(args, {**defaults, "loss": loss, **LOSSES[loss].paper_settings}, saved)
 
 
 def resolve_config(args, defaults, saved=None):

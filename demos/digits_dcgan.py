@@ -24,7 +24,7 @@ import os
 import sys
 import time
 
-from cli import add_run_flags, fail, parse, resolve_config, write_json
+from cli import add_run_flags, checkpoint_in, fail, import_minigan, parse, run_config, write_json
 
 # DCGAN's settings; no weight average of G (ema_decay): G's BatchNorm running statistics
 # would not match averaged weights, and eval-mode samples would come out washed out
@@ -86,32 +86,21 @@ def classifier(train, test, retrain):
 def main(argv=None):
     """Run the demo; returns the exit code."""
     args = parse(build_parser(), argv)
-    try:
-        import minigan
-    except RuntimeError as err:  # an unusable MINIGAN_BACKEND: say so in one line
-        fail(str(err))
+    minigan = import_minigan(args.loss)
     from minigan import optim
     from minigan.data import BatchSampler
-    from minigan.gan.losses import LOSSES, get_loss
+    from minigan.gan.losses import get_loss
     from minigan.metrics import classifier_score, features_and_predictions, fid_name, gaussian_stats, score_table
     from minigan.models import dcgan_discriminator, dcgan_generator
-    from minigan.train import GANTrainer, NonFiniteLossError, fit, load_checkpoint
-
-    if args.loss is not None and args.loss not in LOSSES:
-        fail(f"--loss {args.loss!r} is not one of {', '.join(sorted(LOSSES))}")
+    from minigan.train import GANTrainer, NonFiniteLossError, fit
 
     train, test = load_data(args.data)
     if args.train_classifier:
         classifier(train, test, retrain=True)
         return 0
     out = args.out or os.path.join("runs", "digits_dcgan", train.name)
-    checkpoint = os.path.join(out, "checkpoint.npz")
-    try:
-        saved = load_checkpoint(checkpoint) if args.resume else None
-    except (FileNotFoundError, ValueError) as err:
-        fail(f"--resume: {err}")
-    loss = args.loss or DEFAULTS["loss"]
-    config = resolve_config(args, {**DEFAULTS, "loss": loss, **LOSSES[loss].paper_settings}, saved)
+    checkpoint, saved = checkpoint_in(out, args.resume)
+    config = run_config(args, DEFAULTS, saved)
     if config["batch_size"] > len(train):
         fail(f"--batch-size {config['batch_size']} is more than the {len(train)} training images")
     scorer = classifier(train, test, retrain=False)  # after the flags' checks: training it takes a while

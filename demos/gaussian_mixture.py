@@ -17,7 +17,7 @@ import os
 import sys
 import time
 
-from cli import add_run_flags, fail, parse, resolve_config, write_json
+from cli import add_run_flags, checkpoint_in, fail, import_minigan, parse, run_config, write_json
 
 # Defaults per data set: the settings that reach the targets in docs/results.md.
 DEFAULTS = {
@@ -63,30 +63,17 @@ def decision_surface(discriminator, extent, pack, scale):
 def main(argv=None):
     """Run the demo; returns the exit code."""
     args = parse(build_parser(), argv)
-    try:
-        import minigan
-    except RuntimeError as err:  # an unusable MINIGAN_BACKEND: say so in one line
-        fail(str(err))
+    minigan = import_minigan(args.loss)
     from minigan import optim
     from minigan.data import get_dataset
     from minigan.metrics import mode_metrics
     from minigan.models import mlp_discriminator, mlp_generator
-    from minigan.gan.losses import LOSSES
-    from minigan.train import GANTrainer, NonFiniteLossError, fit, load_checkpoint
-
-    if args.loss is not None and args.loss not in LOSSES:
-        fail(f"--loss {args.loss!r} is not one of {', '.join(sorted(LOSSES))}")
+    from minigan.train import GANTrainer, NonFiniteLossError, fit
 
     dataset = args.dataset or "ring"
     out = args.out or os.path.join("runs", "gaussian_mixture", dataset)
-    checkpoint = os.path.join(out, "checkpoint.npz")
-    try:
-        saved = load_checkpoint(checkpoint) if args.resume else None
-    except (FileNotFoundError, ValueError) as err:
-        fail(f"--resume: {err}")
-    loss = args.loss or DEFAULTS[dataset]["loss"]
-    defaults = {**DEFAULTS[dataset], "dataset": dataset, "loss": loss, **LOSSES[loss].paper_settings}
-    config = resolve_config(args, defaults, saved)
+    checkpoint, saved = checkpoint_in(out, args.resume)
+    config = run_config(args, {**DEFAULTS[dataset], "dataset": dataset}, saved)
     if config["batch_size"] % config["pack"]:
         fail(f"--batch-size {config['batch_size']} must be a multiple of the pack size {config['pack']}")
 
