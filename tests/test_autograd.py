@@ -161,3 +161,34 @@ def test_a_gradient_is_writable_even_when_it_came_from_a_broadcast(xp):
     x.sum().backward()  # Sum's backward broadcasts one number to x's shape
     x.grad.data *= 0.5
     np.testing.assert_array_equal(x.grad.numpy(), np.full((2, 3), 0.5))
+
+
+def test_transpose_with_negative_axes_has_the_right_gradient(xp):
+    x = tensor(xp, np.arange(8.0).reshape(2, 2, 2))  # a cube: a wrong inverse would still fit the shape
+    minigan.gradcheck(lambda t: t.transpose(1, -1, 0), [x])
+
+
+def test_integer_and_float_tensors_do_not_mix(xp):
+    with pytest.raises(TypeError, match="different dtypes"):
+        Tensor(xp.ones(2, dtype="float32")) + Tensor(xp.ones(2, dtype="int64"))
+
+
+def test_numpy_scalar_exponent_keeps_float32(xp):
+    x = Tensor(xp.ones(2, dtype="float32"), requires_grad=True)
+    y = x ** np.float64(2.0)
+    y.sum().backward()
+    assert y.dtype == np.float32 and x.grad.dtype == np.float32
+
+
+def test_no_integer_cast_of_a_tensor_that_requires_grad(xp):
+    x = tensor(xp, np.array([1.5, 2.5]))
+    with pytest.raises(TypeError, match="only floating dtypes carry gradients"):
+        x.astype("int32")
+    assert x.detach().astype("int32").dtype == np.int32
+
+
+def test_backward_of_something_without_a_graph_says_so(xp):
+    with minigan.no_grad():
+        y = tensor(xp, np.ones(2)).sum()
+    with pytest.raises(RuntimeError, match="does not require grad"):
+        y.backward()

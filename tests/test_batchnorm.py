@@ -203,3 +203,10 @@ def test_float32_stays_float32(xp):
     y_eval = batch_norm(x, running_mean, running_var, weight, bias, training=False)
     for a in (y.data, gx.data, gw.data, gb.data, ggx.data, running_mean, running_var, y_eval.data):
         assert a.dtype == f32
+
+
+def test_running_statistics_must_be_raw_arrays(xp):
+    x = tensor(xp, np.random.default_rng(0).standard_normal((4, 3)))
+    stats = [minigan.Tensor(xp.zeros(3)), minigan.Tensor(xp.ones(3))]
+    with pytest.raises(TypeError, match="must be raw arrays"):
+        batch_norm(x, *stats, training=True)  # a Tensor would be rebound, not updated in place

@@ -70,3 +70,13 @@ def test_loss_argument_errors(xp):
         F.binary_cross_entropy_with_logits(x, xp.zeros(2))
     with pytest.raises(ValueError, match="reduction must be one of"):
         F.mse_loss(x, 0.0, reduction="avg")
+
+
+def test_non_tensor_inputs_get_a_named_error(xp):
+    w = tensor(xp, np.ones((2, 3)))
+    with pytest.raises(TypeError, match="linear: x and weight must be Tensors, got list"):
+        F.linear([[1.0, 2.0, 3.0]], w)
+    with pytest.raises(TypeError, match="input must be a Tensor"):
+        F.binary_cross_entropy_with_logits(np.zeros(3), 1.0)
+    with pytest.raises(TypeError, match="target must be a Tensor, an array or a number, got a list"):
+        F.mse_loss(tensor(xp, np.zeros(3)), [1.0, 0.0, 1.0])

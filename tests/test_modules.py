@@ -439,8 +439,9 @@ def test_to_casts_parameters_grads_and_buffers(xp):
     assert all(b.dtype == np.float64 for b in model.buffers())
     assert model[0].weight.grad.dtype == np.float64
     assert model(tensor(xp, np.ones((4, 2)))).dtype == np.float64
-    with pytest.raises(TypeError, match="floating dtype"):
-        model.to("int64")
+    for bad in ("int64", "float16"):  # float16: the initialisers cannot draw in it
+        with pytest.raises(TypeError, match="expects float32 or float64"):
+            model.to(bad)
 
 
 # ---------------------------------------------------------------- bad input
@@ -501,3 +502,8 @@ def test_non_tensor_input_is_a_type_error(xp):
 def test_bad_settings(xp, make, message):
     with pytest.raises(ValueError, match=message):
         make()
+
+
+def test_numpy_integers_size_layers(xp):
+    layer = nn.Linear(np.int64(3), np.prod((2, 2)))  # sizes computed with NumPy are ints too
+    assert layer.weight.shape == (4, 3)

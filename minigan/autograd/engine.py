@@ -94,6 +94,9 @@ def backward(tensors, grad_tensors, create_graph=False):
     ``grad_tensors`` holds one upstream gradient per tensor (``None`` for a one-element
     loss). Calling it twice adds the gradients up, as in PyTorch, until they are zeroed.
     """
+    if not any(t.requires_grad for t in tensors):
+        raise RuntimeError("backward() on a tensor that does not require grad: nothing it was made "
+                           "from requires grad (or it was made under no_grad()), so no .grad would be set")
     seeds = [t._as_grad(g) for t, g in zip(tensors, grad_tensors)]
     grads = run_backward(tensors, seeds, create_graph=create_graph)
     given = set()  # ids of the arrays handed out as .grad in this pass

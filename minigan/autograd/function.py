@@ -53,7 +53,7 @@ class Function:
                 # constants take the tensor's dtype, so a Python float never promotes float32
                 xp = backend.get_array_module(like.data, t)
                 t = Tensor(xp.asarray(t, dtype=like.dtype))
-            elif t.dtype != like.dtype and t.dtype.kind == "f" and like.dtype.kind == "f":
+            elif t.dtype != like.dtype and "f" in (t.dtype.kind, like.dtype.kind):
                 raise TypeError(
                     f"{self.name}: inputs have different dtypes ({like.dtype} and {t.dtype}); "
                     "convert one with .astype(...) so that float64 does not creep into a float32 model"

@@ -8,6 +8,8 @@ Broadcasting: when ``x0 + x1`` broadcasts ``x1`` from shape (3,) to (2, 3), each
 ``x1`` was used twice, so its gradient is the sum over the broadcast axis: ``sum_to``.
 """
 
+import numbers
+
 from minigan import backend
 from minigan.autograd.function import Function
 from minigan.autograd.tensor import Tensor
@@ -248,6 +250,8 @@ class Transpose(Function):
         self.axes = axes
 
     def forward(self, x):
+        if self.axes is not None:
+            self.axes = tuple(a % x.ndim for a in self.axes)  # -1 -> ndim - 1: the inverse sorts them
         return x.transpose(self.axes)
 
     def backward(self, gy):
@@ -325,9 +329,10 @@ def neg(x):
 
 def pow(x, c):
     """x ** c for a number c."""
-    if isinstance(c, Tensor):
-        raise TypeError("x ** y needs a number as the exponent; for a tensor exponent write (y * x.log()).exp()")
-    return Pow(c)(x)
+    if not isinstance(c, numbers.Real):
+        raise TypeError(f"x ** y needs a number as the exponent, got {type(c).__name__}; "
+                        "for a tensor exponent write (y * x.log()).exp()")
+    return Pow(float(c))(x)  # a Python float: a NumPy float64 exponent would promote float32
 
 
 def matmul(x0, x1):
@@ -373,6 +378,9 @@ def transpose(x, *axes):
 def astype(x, dtype):
     """``x`` converted to ``dtype`` (differentiable; ``x`` itself when already of it)."""
     dtype = _xp(x.data).dtype(dtype)
+    if dtype.kind != "f" and x.requires_grad:
+        raise TypeError(f"astype({dtype}) of a tensor that requires grad: only floating dtypes carry "
+                        "gradients; call .detach() first to get integers")
     return x if dtype == x.dtype else Cast(dtype)(x)
 
 

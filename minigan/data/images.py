@@ -170,7 +170,8 @@ class BatchSampler:
 
     Each epoch is a fresh permutation from ``backend.rng()`` (so ``minigan.manual_seed``
     fixes the order); a batch that would run past the end of an epoch starts the next
-    one instead, so every batch is full and every item is seen once per epoch.
+    one instead, so every batch is full and every item is seen at most once per epoch (the
+    last ``n % batch_size`` items of a permutation wait for a later one).
 
     ``state`` is a live dict (the current permutation and the position in it): save it
     with a checkpoint and give it back to ``load_state`` to continue the same order.

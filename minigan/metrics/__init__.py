@@ -1,8 +1,8 @@
 """Measures of a trained GAN: mode coverage on the 2D Gaussian mixtures."""
 
-from minigan.metrics.modes import mode_metrics
+from minigan.metrics.modes import kl_to_uniform, mode_metrics
 
-__all__ = ["mode_metrics"]
+__all__ = ["mode_metrics", "kl_to_uniform"]
 from minigan.metrics.frechet import frechet_distance, frechet_distance_of_features, gaussian_stats
 from minigan.metrics.classifier import (
     ConvClassifier, class_histogram_scores, classifier_score, cross_entropy, features_and_predictions,

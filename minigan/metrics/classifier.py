@@ -26,6 +26,7 @@ from minigan import backend, nn
 from minigan.autograd import Tensor, no_grad
 from minigan.data.images import BatchSampler
 from minigan.metrics.frechet import frechet_distance, gaussian_stats
+from minigan.metrics.modes import kl_to_uniform
 from minigan.models.dcgan import feature_map_size
 from minigan.optim import Adam, LambdaLR
 from minigan.train.checkpoint import load_checkpoint, save_checkpoint
@@ -192,8 +193,7 @@ def class_histogram_scores(predictions, n_classes, min_share=MIN_SHARE):
     xp = backend.get_array_module(predictions)
     p = xp.bincount(predictions, minlength=n_classes) / predictions.shape[0]
     covered = int((p >= min_share).sum())
-    present = p[p > 0]
-    return covered, float((present * xp.log(present * n_classes)).sum())  # KL(p || U), 0 log 0 = 0
+    return covered, kl_to_uniform(p)
 
 
 def classifier_score(model, images, reference):

@@ -50,13 +50,20 @@ def mode_metrics(samples, centers, std):
     good = xp.sqrt(d2[xp.arange(len(x)), nearest]) <= 3 * std  # NaN compares False: low quality
     counts = xp.bincount(nearest[good], minlength=n_modes)  # high-quality points per mode
 
-    reverse_kl = None
-    if good.any():
-        p = counts[counts > 0] / counts.sum()
-        reverse_kl = float((p * xp.log(p * n_modes)).sum())
     return {
         "modes": int((counts > 0).sum()),
         "n_modes": int(n_modes),
         "high_quality": float(good.mean()),
-        "reverse_kl": reverse_kl,
+        "reverse_kl": kl_to_uniform(counts) if good.any() else None,
     }
+
+
+def kl_to_uniform(counts):
+    """KL(p || U) in nats of the histogram ``counts`` (K,) against the uniform one over K bins.
+
+    p = counts / sum(counts) and KL = sum_k p_k log(p_k K), over the p_k > 0 (0 log 0 = 0):
+    0 when every bin gets the same share, log K when one bin gets everything.
+    """
+    xp = backend.get_array_module(counts)
+    p = counts[counts > 0] / counts.sum()
+    return float((p * xp.log(p * len(counts))).sum())

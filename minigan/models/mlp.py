@@ -18,6 +18,7 @@ class Pack(nn.Module):
         self.m = m
 
     def forward(self, x):
+        """(N, D) -> (N / m, m * D): each row is one pack of m samples."""
         n = x.shape[0]
         if x.ndim != 2 or n % self.m:
             raise ValueError(f"{self!r} expects input of shape (N, D) with N a multiple of {self.m}, "
@@ -25,6 +26,7 @@ class Pack(nn.Module):
         return x.reshape(n // self.m, self.m * x.shape[1])
 
     def extra_repr(self):
+        """The setting shown by ``repr``."""
         return f"m={self.m}"
 
 

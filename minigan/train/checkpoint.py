@@ -27,6 +27,9 @@ def _split(value, key, arrays):
         arrays[key] = backend.to_numpy(value)
         return {"__array__": key}
     if isinstance(value, dict):
+        for k in value:
+            if "/" in str(k):  # "/" joins the path-like keys: "a/b" and {"a": {"b"}} would collide
+                raise ValueError(f"checkpoint: key {k!r} under {key or '/'!r} contains '/'")
         return {str(k): _split(v, f"{key}/{k}", arrays) for k, v in value.items()}
     if isinstance(value, (list, tuple)):
         return [_split(v, f"{key}/{i}", arrays) for i, v in enumerate(value)]
@@ -56,10 +59,8 @@ def save_checkpoint(path, state):
     folder = os.path.dirname(os.path.abspath(path))
     os.makedirs(folder, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=".checkpoint-", suffix=".npz.tmp", dir=folder)
-    umask = os.umask(0)
-    os.umask(umask)
-    os.chmod(tmp, 0o666 & ~umask)  # mkstemp's file is private (0600); a checkpoint is an ordinary file
     try:
+        os.chmod(tmp, 0o644)  # mkstemp's file is private (0600); a checkpoint is an ordinary file
         with os.fdopen(fd, "wb") as f:
             numpy.savez(f, **{META: numpy.array(json.dumps(meta))}, **arrays)
             f.flush()
@@ -75,13 +76,16 @@ def load_checkpoint(path):
     """Read a state written by ``save_checkpoint``; a clear error if ``path`` is not one."""
     path = os.fspath(path)
     try:
-        with numpy.load(path, allow_pickle=False) as data:
-            if META not in data.files:
-                raise ValueError(f"{path} is not a minigan checkpoint (no {META} entry)")
-            meta = json.loads(str(data[META]))
+        data = numpy.load(path, allow_pickle=False)
+        if not isinstance(data, numpy.lib.npyio.NpzFile):  # a plain .npy array
+            raise ValueError("it holds a single array, not a set of named ones")
+        with data:
+            meta = json.loads(str(data[META])) if META in data.files else None
             arrays = {k: data[k] for k in data.files if k != META}
     except FileNotFoundError:
         raise FileNotFoundError(f"no checkpoint at {path}") from None
-    except (OSError, ValueError, json.JSONDecodeError) as err:
+    except (OSError, ValueError, json.JSONDecodeError) as err:  # not a zip, truncated, bad JSON
         raise ValueError(f"{path} is not a readable minigan checkpoint: {err}") from None
+    if meta is None:
+        raise ValueError(f"{path} is not a minigan checkpoint (no {META} entry)")
     return _join(meta, arrays)

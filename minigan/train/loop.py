@@ -38,6 +38,9 @@ def fit(trainer, steps, log_every=100, on_log=None, checkpoint=None, checkpoint_
     Raises ``NonFiniteLossError`` naming the step and the loss if a loss is not finite;
     the last checkpoint written (from a finite step) is kept.
     """
+    for name, value in (("steps", steps), ("log_every", log_every), ("checkpoint_every", checkpoint_every)):
+        if not isinstance(value, int) or isinstance(value, bool) or value < 1:
+            raise ValueError(f"fit: {name} must be an integer >= 1, got {value!r}")
     history = [] if history is None else history
     display = Progress(steps, start=trainer.steps) if progress else None
     last_saved = None

@@ -154,6 +154,13 @@ class GANTrainer:
 
     def load_state_dict(self, state):
         """Restore a ``state_dict``; a model of another shape fails naming the parameter."""
+        needed = ("generator", "discriminator", "generator_ema", "g_optimizer", "d_optimizer", "steps")
+        missing = [k for k in needed if k not in state]
+        if missing:
+            raise ValueError(f"not a GANTrainer checkpoint: it has no {', '.join(missing)}")
+        if self.generator_ema is not None and state["generator_ema"] is None:
+            raise ValueError("the checkpoint was saved without a weight average (ema_decay); "
+                             "resume with the same ema_decay it was trained with")
         parts = ("generator", "discriminator") + (("generator_ema",) if self.generator_ema else ())
         for part in parts:
             try:

@@ -116,6 +116,9 @@ def _check(x, running_mean, running_var, weight, bias, training):
     if not 2 <= x.ndim <= 4:
         raise ValueError(f"batch_norm expects an input of shape (N, C), (N, C, L) or (N, C, H, W), "
                          f"got {x.ndim} dimensions (shape {x.shape})")
+    if isinstance(running_mean, Tensor) or isinstance(running_var, Tensor):
+        raise TypeError("batch_norm: running_mean and running_var must be raw arrays (a module's "
+                        "buffers), updated in place; pass tensor.data, not a Tensor")
     if (running_mean is None) != (running_var is None):
         raise ValueError("batch_norm needs both running_mean and running_var, or neither")
     if running_mean is None and not training:

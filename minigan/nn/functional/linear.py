@@ -1,6 +1,6 @@
 """The fully connected layer's math: y = x W^T + b."""
 
-from minigan.autograd import Function
+from minigan.autograd import Function, Tensor
 
 
 class Linear(Function):
@@ -34,6 +34,9 @@ def linear(x, weight, bias=None):
     Returns:
         y of shape (N, out) (or (*, out)).
     """
+    if not isinstance(x, Tensor) or not isinstance(weight, Tensor):
+        raise TypeError(f"linear: x and weight must be Tensors, got {type(x).__name__} and "
+                        f"{type(weight).__name__}")
     if weight.ndim != 2 or x.ndim < 1 or x.shape[-1] != weight.shape[1]:
         raise ValueError(
             f"linear: input of shape {x.shape} does not fit weight of shape {weight.shape} "

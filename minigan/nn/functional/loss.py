@@ -10,6 +10,7 @@ for any x (x = +-1000 included), whereas log(sigmoid(x)) overflows or returns lo
 gradient is sigmoid(x) - t: the prediction minus the target.
 """
 
+from minigan.autograd import Tensor
 from minigan.nn.functional.activation import softplus
 
 REDUCTIONS = ("mean", "sum", "none")
@@ -26,6 +27,10 @@ def _reduce(loss, reduction):
 def _check(name, x, target, reduction):
     if reduction not in REDUCTIONS:
         raise ValueError(f"{name}: reduction must be one of {REDUCTIONS}, got {reduction!r}")
+    if not isinstance(x, Tensor):
+        raise TypeError(f"{name}: input must be a Tensor (the logits), got {type(x).__name__}")
+    if isinstance(target, (list, tuple)):
+        raise TypeError(f"{name}: target must be a Tensor, an array or a number, got a {type(target).__name__}")
     shape = getattr(target, "shape", ())
     if shape not in ((), x.shape):
         raise ValueError(f"{name}: target of shape {tuple(shape)} does not match input of shape {x.shape}")

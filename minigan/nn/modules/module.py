@@ -11,6 +11,7 @@ registers it by its type, as in PyTorch:
   and cast with the model but not learned (BatchNorm's running statistics).
 """
 
+import numbers
 from collections import OrderedDict, namedtuple
 
 from minigan import backend
@@ -232,8 +233,8 @@ class Module:
     def to(self, dtype):
         """Cast every parameter (and its gradient) and buffer to the floating ``dtype``; returns self."""
         dtype = backend.xp().dtype(dtype)
-        if dtype.kind != "f":
-            raise TypeError(f"{type(self).__name__}.to expects a floating dtype, got {dtype}")
+        if dtype.name not in ("float32", "float64"):  # as new_parameter: the generators draw no other
+            raise TypeError(f"{type(self).__name__}.to expects float32 or float64, got {dtype}")
         for module in self.modules():
             for p in module._parameters.values():
                 if p is not None:
@@ -277,7 +278,7 @@ class Module:
 def check_positive_int(layer, **values):
     """Raise ``ValueError`` naming ``layer`` unless every value is a positive int."""
     for name, value in values.items():
-        if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
+        if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value <= 0:
             raise ValueError(f"{layer}: {name} must be a positive integer, got {value!r}")
 
 
