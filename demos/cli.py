@@ -44,8 +44,8 @@ def positive_float(text):
         value = float(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
-    if not value > 0:  # also refuses nan
-        raise argparse.ArgumentTypeError(f"{text!r} must be positive")
+    if not 0 < value < float("inf"):  # also refuses nan
+        raise argparse.ArgumentTypeError(f"{text!r} must be a positive finite number")
     return value
 
 
@@ -89,6 +89,10 @@ def checkpoint_in(out, resume):
     (``None`` otherwise); an unreadable or missing checkpoint is a one-line error."""
     from minigan.train import load_checkpoint
 
+    try:
+        os.makedirs(out, exist_ok=True)
+    except OSError as err:  # a file in the way, no permission
+        fail(f"--out {out}: {err.strerror or err}")
     path = os.path.join(out, "checkpoint.npz")
     try:
         return path, (load_checkpoint(path) if resume else None)
@@ -113,7 +117,10 @@ def resolve_config(args, defaults, saved=None):
     given = {k: v for k, v in vars(args).items() if k in defaults and v is not None}
     if saved is None:
         return {**defaults, **given}
-    config = dict(saved["config"])
+    config = saved.get("config")
+    if not isinstance(config, dict) or not set(defaults) <= set(config):
+        fail("--resume: the checkpoint in --out was not written by this demo")
+    config = dict(config)
     for key, value in given.items():
         if key != "steps" and config.get(key) != value:
             fail(f"--{key.replace('_', '-')} {value} differs from the checkpoint's {config.get(key)}; "

@@ -91,7 +91,10 @@ def main(argv=None):
                          config["loss"], config["n_critic"], config["ema_decay"])
     frames = []
     if saved is not None:
-        trainer.load_state_dict(saved)
+        try:
+            trainer.load_state_dict(saved)
+        except ValueError as err:
+            fail(f"--resume: {err}")
         frames = saved.get("frames", [])
     history = saved.get("history") if saved else None
     extent = (-1.5 * scale, 1.5 * scale, -1.5 * scale, 1.5 * scale)

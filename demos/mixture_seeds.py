@@ -44,7 +44,11 @@ def run_seeds(dataset, loss, seeds, jobs, out, extra):
             running.remove(entry)
             log.close()
             if process.returncode != 0:
-                fail(f"seed {seed} failed (exit {process.returncode}); see {log.name}", code=1)
+                for _, _, other, _ in running:  # no orphans left training after we exit
+                    other.terminate()
+                with open(log.name) as f:
+                    last = (f.read().strip().splitlines() or [""])[-1]
+                fail(f"seed {seed} failed (exit {process.returncode}): {last}", code=1)
             with open(os.path.join(folder, "metrics.json")) as f:
                 results[seed] = json.load(f)
             m = results[seed]

@@ -17,14 +17,7 @@ Each block ends with the parameters that received a gradient in that move.
 
 import sys
 
-from cli import OneLineParser, fail, int_at_least
-
-import minigan
-from minigan import optim
-from minigan.data import ring
-from minigan.gan.losses import LOSSES
-from minigan.models import mlp_discriminator, mlp_generator
-from minigan.train import GANTrainer
+from cli import OneLineParser, fail, import_minigan, int_at_least
 
 MOVES = ("1. D on real", "2. D on fake (G detached)", "3. G through D")
 
@@ -32,7 +25,7 @@ MOVES = ("1. D on real", "2. D on fake (G detached)", "3. G through D")
 def build_parser():
     """The command-line flags: small sizes by default, so that the table stays readable."""
     parser = OneLineParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--loss", default="non-saturating", help=f"one of {', '.join(LOSSES)}")
+    parser.add_argument("--loss", default="non-saturating", help="a GAN loss of minigan.gan.losses.LOSSES")
     parser.add_argument("--width", type=int_at_least(1), default=16, help="hidden width of G and D")
     parser.add_argument("--depth", type=int_at_least(1), default=2, help="hidden layers of G and D")
     parser.add_argument("--batch-size", type=int_at_least(1), default=8, help="samples per batch")
@@ -44,6 +37,12 @@ def build_parser():
 
 def make_trainer(args):
     """G, D, their Adam optimizers and the trainer, for the ring, at the sizes in ``args``."""
+    import minigan
+    from minigan import optim
+    from minigan.data import ring
+    from minigan.models import mlp_discriminator, mlp_generator
+    from minigan.train import GANTrainer
+
     minigan.manual_seed(args.seed)
     G = mlp_generator(args.z_dim, 2, args.width, args.depth)
     D = mlp_discriminator(2, args.width, args.depth, args.pack)
@@ -58,6 +57,8 @@ def mark_moves(trainer, t):
     Move 1 starts by drawing the real batch; moves 2 and 3 start by drawing noise, move 2
     under ``no_grad()`` (that is how the trainer detaches G), move 3 with gradients on.
     """
+    from minigan import is_grad_enabled
+
     sample_real, noise = trainer.sample_real, trainer.noise
 
     def real_batch(n):
@@ -65,7 +66,7 @@ def mark_moves(trainer, t):
         return sample_real(n)
 
     def noise_batch(n):
-        t.section(MOVES[2] if minigan.is_grad_enabled() else MOVES[1])
+        t.section(MOVES[2] if is_grad_enabled() else MOVES[1])
         return noise(n)
 
     trainer.sample_real, trainer.noise = real_batch, noise_batch
@@ -87,8 +88,7 @@ def summary(t, trainer):
 def main(argv=None):
     """Run one traced step and print the table; returns the exit code."""
     args = build_parser().parse_args(argv)
-    if args.loss not in LOSSES:
-        fail(f"--loss {args.loss!r} is not one of {', '.join(LOSSES)}")
+    minigan = import_minigan(args.loss)
     if args.batch_size % args.pack:
         fail(f"--batch-size {args.batch_size} must be a multiple of --pack {args.pack}")
     trainer = make_trainer(args)

@@ -29,7 +29,8 @@ def run_demo(*flags, env=None):
 @pytest.mark.parametrize("flags, message", [
     (["--steps", "0"], "--steps: '0' must be an integer >= 1"),
     (["--steps", "ten"], "--steps: 'ten' is not an integer"),
-    (["--lr", "-1"], "--lr: '-1' must be positive"),
+    (["--lr", "-1"], "--lr: '-1' must be a positive finite number"),
+    (["--lr", "inf"], "--lr: 'inf' must be a positive finite number"),
     (["--seed", "-3"], "--seed: '-3' must be an integer >= 0"),
     (["--dataset", "moons"], "--dataset: invalid choice: 'moons'"),
     (["--loss", "softmax"], "--loss 'softmax' is not one of"),
@@ -48,6 +49,13 @@ def test_unusable_backend_gets_one_line_and_exit_code_2(tmp_path):
     assert result.returncode == 2
     assert "MINIGAN_BACKEND='tpu' is not a backend" in result.stderr
     assert len(result.stderr.strip().splitlines()) == 1
+
+
+def test_out_that_is_a_file_is_a_clear_error(tmp_path):
+    (tmp_path / "taken").write_text("not a folder")
+    result = run_demo("--steps", "1", "--out", str(tmp_path / "taken"))
+    assert result.returncode == 2 and "--out" in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1 and "Traceback" not in result.stderr
 
 
 def test_resume_without_a_checkpoint_is_a_clear_error(tmp_path):
