@@ -100,6 +100,14 @@ def checkpoint_in(out, resume):
         fail(f"--resume: {err}")
 
 
+def restore(trainer, saved):
+    """Load a checkpoint's state into ``trainer``; one that does not fit is a one-line error."""
+    try:
+        trainer.load_state_dict(saved)
+    except ValueError as err:
+        fail(f"--resume: {err}")
+
+
 def run_config(args, defaults, saved=None):
     """``resolve_config`` with the chosen loss's paper settings (``n_critic``, Adam's) over the defaults."""
     from minigan.gan.losses import LOSSES

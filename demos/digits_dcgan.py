@@ -24,7 +24,7 @@ import os
 import sys
 import time
 
-from cli import add_run_flags, checkpoint_in, fail, import_minigan, parse, run_config, write_json
+from cli import add_run_flags, checkpoint_in, fail, import_minigan, parse, restore, run_config, write_json
 
 # DCGAN's settings; no weight average of G (ema_decay): G's BatchNorm running statistics
 # would not match averaged weights, and eval-mode samples would come out washed out
@@ -119,10 +119,7 @@ def main(argv=None):
     fixed = trainer.noise(GRID)  # the GIF follows these latents from start to end
     frames = []
     if saved is not None:
-        try:
-            trainer.load_state_dict(saved)
-        except ValueError as err:
-            fail(f"--resume: {err}")
+        restore(trainer, saved)
         batches.load_state(saved["batches"])
         frames = saved.get("frames", [])
     history = saved.get("history") if saved else None

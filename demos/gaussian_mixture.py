@@ -17,7 +17,7 @@ import os
 import sys
 import time
 
-from cli import add_run_flags, checkpoint_in, fail, import_minigan, parse, run_config, write_json
+from cli import add_run_flags, checkpoint_in, fail, import_minigan, parse, restore, run_config, write_json
 
 # Defaults per data set: the settings that reach the targets in docs/results.md.
 DEFAULTS = {
@@ -91,10 +91,7 @@ def main(argv=None):
                          config["loss"], config["n_critic"], config["ema_decay"])
     frames = []
     if saved is not None:
-        try:
-            trainer.load_state_dict(saved)
-        except ValueError as err:
-            fail(f"--resume: {err}")
+        restore(trainer, saved)
         frames = saved.get("frames", [])
     history = saved.get("history") if saved else None
     extent = (-1.5 * scale, 1.5 * scale, -1.5 * scale, 1.5 * scale)
