@@ -22,6 +22,7 @@ import sys
 import time
 
 from benchmarks import floor
+from minigan.memory import keep_freed_memory
 from benchmarks.spec import THREADS, WORKLOADS, sizes
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
@@ -47,6 +48,7 @@ def measure(implementation, workload, warmup, steps, **overrides):
         make_step = importlib.import_module(f"benchmarks.{module}").make_step
     base = rss_mib()  # after the imports: the interpreter and the array library
     if implementation == "floor":
+        keep_freed_memory()  # NumPy under minigan's allocator policy: the floor minigan runs on
         times = floor.time_floor(floor.step_products(workload, settings), warmup, steps)
     else:
         step = make_step(workload, **overrides)
@@ -57,7 +59,9 @@ def measure(implementation, workload, warmup, steps, **overrides):
             start = time.perf_counter()
             step()
             times.append((time.perf_counter() - start) * 1e3)
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
+    # ru_maxrss is in KiB on Linux. The kernel updates its high-water mark lazily (when memory
+    # is unmapped), so it can trail an RSS read from /proc: the peak is at least what we saw
+    peak = max(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, base, rss_mib())
     return {"times_ms": times, "peak_rss_mib": peak, "base_rss_mib": base}
 
 

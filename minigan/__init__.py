@@ -12,7 +12,7 @@ The layout follows the architecture:
 * ``minigan.plot``: figures (host-only, imported on demand: it loads matplotlib).
 """
 
-from minigan import data, gan, metrics, nn, optim, train
+from minigan import data, gan, memory, metrics, nn, optim, train
 from minigan.autograd import Function, Tensor, grad, is_grad_enabled, no_grad, set_grad_enabled
 from minigan.autograd.gradcheck import GradcheckError, gradcheck, gradgradcheck
 from minigan.autograd.trace import trace
@@ -20,6 +20,8 @@ from minigan.backend import BackendError, get_array_module, manual_seed, to_nump
 from minigan.factories import ones, rand, randn, zeros
 
 __version__ = "0.1.0"
+
+memory.keep_freed_memory()  # once per process; why: minigan/memory.py
 
 __all__ = [
     "Tensor", "Function", "grad", "no_grad", "set_grad_enabled", "is_grad_enabled",

@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 import minigan
 from minigan import Tensor
-from minigan.nn.functional.conv import col2im, conv2d, conv_transpose2d, im2col
+from minigan.nn.functional.conv import Conv2dGradW, col2im, conv2d, conv_transpose2d, im2col
 from tests.helpers import floats64, tensor
 
 
@@ -158,6 +158,33 @@ def test_im2col_and_col2im_are_adjoint(xp, case, data):
     lhs = float((minigan.to_numpy(col) * c).sum())  # <im2col(x), c>
     rhs = float((case.x * minigan.to_numpy(back)).sum())  # <x, col2im(c)>
     assert lhs == pytest.approx(rhs, rel=1e-10, abs=1e-10)
+
+
+@given(case=cases())
+def test_im2col_matches_its_formula(xp, case):
+    (sh, sw), (kh, kw) = case.stride, case.W.shape[2:]
+    col = minigan.to_numpy(im2col(xp.asarray(case.x), (kh, kw), case.stride, case.padding))
+    x_pad = pad(case.x, case.padding)
+    C, KH, KW, OH, OW, N = col.shape
+    assert (C, KH, KW, N) == (case.x.shape[1], kh, kw, case.x.shape[0])
+    for i in range(KH):
+        for j in range(KW):
+            # col[c, i, j, oh, ow, n] = x_pad[n, c, oh*SH + i, ow*SW + j]
+            expected = x_pad[:, :, i:i + sh * OH:sh, j:j + sw * OW:sw].transpose(1, 2, 3, 0)
+            np.testing.assert_array_equal(col[:, i, j], expected)
+
+
+@given(case=cases(), data=st.data())
+def test_weight_gradient_from_kept_windows_equals_recomputed(xp, case, data):
+    """Conv2d hands its forward's windows to Conv2dGradW: the same gW as copying them again."""
+    kernel = case.W.shape[2:]
+    x = xp.asarray(case.x)
+    gy = xp.asarray(data.draw(floats64(conv2d_reference(case.x, case.W, None, case.stride,
+                                                        case.padding).shape), label="gy"))
+    windows = im2col(x, kernel, case.stride, case.padding)
+    kept = Conv2dGradW(kernel, case.stride, case.padding, windows)(Tensor(x), Tensor(gy))
+    again = Conv2dGradW(kernel, case.stride, case.padding)(Tensor(x), Tensor(gy))
+    np.testing.assert_array_equal(kept.numpy(), again.numpy())
 
 
 # ---------------------------------------------------------------- gradients

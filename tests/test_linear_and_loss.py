@@ -23,6 +23,16 @@ def test_linear(xp, n, fin, fout, bias, lead, data):
     minigan.gradgradcheck(F.linear, inputs)
 
 
+@given(n=st.integers(1, 5), fin=st.integers(1, 5), data=st.data())
+def test_linear_input_gradient_with_one_output_is_the_product(xp, n, fin, data):
+    """With one output, gy @ W has inner size 1, which matmul computes by broadcasting: same values."""
+    x = tensor(xp, data.draw(floats64((n, fin))), requires_grad=True)
+    w = tensor(xp, data.draw(floats64((1, fin))))
+    gy = data.draw(floats64((n, 1)))
+    (gx,) = minigan.grad(F.linear(x, w), [x], [tensor(xp, gy)])
+    np.testing.assert_array_equal(gx.numpy(), gy @ w.numpy())
+
+
 def test_linear_shape_errors(xp):
     x, w = tensor(xp, np.ones((2, 3))), tensor(xp, np.ones((4, 5)))
     with pytest.raises(ValueError, match=r"input of shape \(2, 3\) does not fit weight of shape \(4, 5\)"):

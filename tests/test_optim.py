@@ -207,6 +207,22 @@ def test_state_dict_arrays_are_copies(xp):
     assert minigan.to_numpy(opt.state[0]["exp_avg"]).any()
 
 
+@pytest.mark.parametrize("make", [
+    lambda ps: optim.SGD(ps, lr=0.1, momentum=0.9),
+    lambda ps: optim.Adam(ps),
+])
+def test_load_state_dict_keeps_its_own_copies(xp, make):
+    opt = make(make_params(xp))
+    run(opt, xp, make_grads(1))
+    state = opt.state_dict()
+    before = {k: minigan.to_numpy(v).copy() for k, v in state.items() if hasattr(v, "shape")}
+    restored = make(make_params(xp))
+    restored.load_state_dict(state)
+    run(restored, xp, make_grads(2, seed=3))  # updates its state in place
+    for key, value in before.items():
+        np.testing.assert_array_equal(minigan.to_numpy(state[key]), value, err_msg=key)
+
+
 def test_load_state_dict_reports_mismatches(xp):
     opt = optim.Adam(make_params(xp))
     run(opt, xp, make_grads(1))

@@ -128,6 +128,8 @@ class MatMul(Function):
         if x0.shape[-1] != x1.shape[-2]:
             raise ValueError(f"matmul: shapes {x0.shape} and {x1.shape} do not match (inner sizes "
                              f"{x0.shape[-1]} and {x1.shape[-2]})")
+        if x0.shape[-1] == 1:  # inner size 1 (a critic's last layer, backwards): an outer product,
+            return x0 * x1  # which a broadcast multiply computes several times faster than BLAS
         return x0 @ x1
 
     def backward(self, gy):

@@ -54,8 +54,17 @@ class Adam(Optimizer):
         t = state["step"]
         if wd != 0:
             g = g + wd * p.data  # gradient of the L2 penalty (wd / 2) |p|^2 added
-        m = state["exp_avg"] = b1 * state["exp_avg"] + (1 - b1) * g  # m = b1 m + (1 - b1) g
-        v = state["exp_avg_sq"] = b2 * state["exp_avg_sq"] + (1 - b2) * g * g  # v = b2 v + (1 - b2) g^2
-        m_hat = m / (1 - b1 ** t)  # bias-corrected first moment
-        v_hat = v / (1 - b2 ** t)  # bias-corrected second moment
-        p.data -= lr * m_hat / (xp.sqrt(v_hat) + eps)  # p = p - lr m_hat / (sqrt(v_hat) + eps)
+        # in place on the state and on fresh temporaries, in the order of the formulas above
+        # (the same roundings): no new (m, v) arrays each step
+        m, v = state["exp_avg"], state["exp_avg_sq"]
+        m *= b1
+        m += (1 - b1) * g  # m = b1 m + (1 - b1) g
+        v *= b2
+        v += (1 - b2) * g * g  # v = b2 v + (1 - b2) g^2
+        denom = v / (1 - b2 ** t)  # bias-corrected second moment v_hat...
+        xp.sqrt(denom, out=denom)
+        denom += eps  # ...as sqrt(v_hat) + eps
+        step = m / (1 - b1 ** t)  # bias-corrected first moment m_hat...
+        step *= lr
+        step /= denom  # ...as lr m_hat / (sqrt(v_hat) + eps)
+        p.data -= step  # p = p - lr m_hat / (sqrt(v_hat) + eps)

@@ -110,7 +110,8 @@ class Optimizer:
             value = backend.to_numpy(value)
             if value.shape != p.shape:
                 problems.append(f"{key!r} has shape {value.shape}, its parameter {p.shape}")
-            per_param[int(index)][name] = backend.get_array_module(p.data).asarray(value, dtype=p.dtype)
+            # a copy: the update works in place and must not edit the caller's arrays
+            per_param[int(index)][name] = backend.get_array_module(p.data).array(value, dtype=p.dtype)
         for i, entries in enumerate(per_param):
             if entries and set(entries) != set(self.state_names):  # all of a parameter's state, or none
                 problems.append(f"parameter {i} has only {sorted(entries)} of {list(self.state_names)}")

@@ -20,6 +20,13 @@ The three gradients of a convolution are convolutions again:
 The transposed convolution *is* that adjoint, so its gradients are the same three with the
 roles swapped. Every backward is written with these Functions, so it can be differentiated
 again (``create_graph=True``), with exact second derivatives.
+
+Memory order: batch last. Arrays keep PyTorch's (N, C, H, W) shape, but the convolutions
+work on, and return, (N, C, H, W) views of (C, H, W, N) memory. ``im2col`` copies, for
+each kernel offset, every pixel of all N images; with the batch innermost each pixel's N
+values are one contiguous run, which NumPy copies several times faster than the short
+strided rows of (N, C, H, W) order. The product with W then yields (OC, OH, OW, N)
+directly, the next layer's order, with no transposing copy in between.
 """
 
 from numbers import Integral
@@ -105,8 +112,10 @@ def im2col(x, kernel_size, stride=1, padding=0):
         padding: (PH, PW), or one int for both.
 
     Returns:
-        col, an array (N, C, KH, KW, OH, OW) with
-        ``col[n, c, i, j, oh, ow] = x_pad[n, c, oh*SH + i, ow*SW + j]``.
+        col, an array (C, KH, KW, OH, OW, N) with
+        ``col[c, i, j, oh, ow, n] = x_pad[n, c, oh*SH + i, ow*SW + j]``: read as a matrix
+        (C KH KW, OH OW N), column (oh, ow, n) is the window of output pixel (oh, ow) of
+        image n. The batch comes last (see the module's docstring).
 
     The loop runs over the KH * KW kernel offsets only: for one offset (i, j), the pixels
     it touches in all OH x OW windows form a strided slice of the padded input.
@@ -119,11 +128,12 @@ def im2col(x, kernel_size, stride=1, padding=0):
         raise ValueError(f"im2col: x must be 4-D (N, C, H, W), got shape {x.shape}")
     N, C, H, W = x.shape
     OH, OW = _out_size((H, W), (KH, KW), (SH, SW), (PH, PW))
-    x_pad = xp.pad(x, ((0, 0), (0, 0), (PH, PH), (PW, PW)))
-    col = xp.empty((N, C, KH, KW, OH, OW), dtype=x.dtype)
+    x_pad = xp.zeros((C, H + 2 * PH, W + 2 * PW, N), dtype=x.dtype)
+    x_pad[:, PH:PH + H, PW:PW + W] = x.transpose(1, 2, 3, 0)
+    col = xp.empty((C, KH, KW, OH, OW, N), dtype=x.dtype)
     for i in range(KH):
         for j in range(KW):
-            col[:, :, i, j] = x_pad[:, :, i:i + SH * OH:SH, j:j + SW * OW:SW]
+            col[:, i, j] = x_pad[:, i:i + SH * OH:SH, j:j + SW * OW:SW]
     return col
 
 
@@ -141,14 +151,15 @@ def col2im(col, size, stride=1, padding=0):
         OH, OW  number of windows down and across, OH = (H + 2 PH - KH) // SH + 1
 
     Args:
-        col: array (N, C, KH, KW, OH, OW), laid out as ``im2col`` returns it.
+        col: array (C, KH, KW, OH, OW, N), laid out as ``im2col`` returns it.
         size: (H, W), the image size.
         stride: (SH, SW), or one int for both.
         padding: (PH, PW), or one int for both.
 
     Returns:
-        x, an array (N, C, H, W): each pixel receives the sum of the window entries that
-        ``im2col`` would have read from it, so ``<im2col(x), col> = <x, col2im(col)>``.
+        x, an array (N, C, H, W) (a view of (C, H, W, N) memory): each pixel receives the
+        sum of the window entries that ``im2col`` would have read from it, so
+        ``<im2col(x), col> = <x, col2im(col)>``.
 
     Windows overlap when the kernel is larger than the stride; a pixel read by several
     then collects several contributions. Within one kernel offset (i, j) the windows touch
@@ -158,19 +169,24 @@ def col2im(col, size, stride=1, padding=0):
     SH, SW = _pair(stride, "stride", 1)
     PH, PW = _pair(padding, "padding", 0)
     if col.ndim != 6:
-        raise ValueError(f"col2im: col must be 6-D (N, C, KH, KW, OH, OW), got shape {col.shape}")
-    N, C, KH, KW, OH, OW = col.shape
+        raise ValueError(f"col2im: col must be 6-D (C, KH, KW, OH, OW, N), got shape {col.shape}")
+    C, KH, KW, OH, OW, N = col.shape
     H, W = _pair(size, "size", 1)
     if (OH, OW) != _out_size((H, W), (KH, KW), (SH, SW), (PH, PW)):
         raise ValueError(
             f"col2im: {OH}x{OW} windows of {KH}x{KW} do not tile an image of size {H}x{W} with "
             f"stride {(SH, SW)} and padding {(PH, PW)}"
         )
-    x_pad = xp.zeros((N, C, H + 2 * PH, W + 2 * PW), dtype=col.dtype)
+    x_pad = xp.zeros((C, H + 2 * PH, W + 2 * PW, N), dtype=col.dtype)
     for i in range(KH):
         for j in range(KW):
-            x_pad[:, :, i:i + SH * OH:SH, j:j + SW * OW:SW] += col[:, :, i, j]
-    return x_pad[:, :, PH:PH + H, PW:PW + W]
+            x_pad[:, i:i + SH * OH:SH, j:j + SW * OW:SW] += col[:, i, j]
+    return x_pad[:, PH:PH + H, PW:PW + W].transpose(3, 0, 1, 2)
+
+
+def _matrix(x):
+    """x (N, C, H, W) as the matrix (C, H W N): a view when x is batch-last in memory."""
+    return x.transpose(1, 2, 3, 0).reshape(x.shape[1], -1)
 
 
 # ---------------------------------------------------------------- Functions
@@ -197,28 +213,31 @@ def _conv_transpose_to(y, W, size, stride, padding):
 class Conv2d(Function):
     """y = conv2d(x, W) + b for x (N, C, H, W), W (OC, C, KH, KW), b (OC,) or none.
 
-    y has shape (N, OC, OH, OW); see ``im2col`` for the notation.
+    y has shape (N, OC, OH, OW); see ``im2col`` for the notation. ``windows``, when given,
+    is ``im2col(x)`` already copied out (a transposed convolution's backward needs it twice).
     """
 
-    def __init__(self, stride, padding):
-        self.stride, self.padding = stride, padding
+    def __init__(self, stride, padding, windows=None):
+        self.stride, self.padding, self.windows = stride, padding, windows
 
     def forward(self, x, W, b=None):
         _check_inputs("conv2d", x, W, b, transposed=False)
-        xp = backend.get_array_module(x, W)
-        col = im2col(x, W.shape[2:], self.stride, self.padding)  # (N, C, KH, KW, OH, OW)
-        # one matrix product: each window's (C, KH, KW) values dotted with each filter
-        y = xp.tensordot(col, W, axes=((1, 2, 3), (1, 2, 3)))  # (N, OH, OW, OC)
-        y = y.transpose(0, 3, 1, 2)  # (N, OC, OH, OW)
-        return y if b is None else y + b.reshape(1, -1, 1, 1)
+        if self.windows is None:  # kept for the backward: the weight gradient reads them again
+            self.windows = im2col(x, W.shape[2:], self.stride, self.padding)
+        C, KH, KW, OH, OW, N = self.windows.shape
+        # one matrix product: each filter dotted with each window, (OC, C KH KW) @ (C KH KW, OH OW N)
+        y = W.reshape(W.shape[0], -1) @ self.windows.reshape(C * KH * KW, -1)
+        if b is not None:
+            y += b[:, None]  # in place on the fresh product
+        return y.reshape(-1, OH, OW, N).transpose(3, 0, 1, 2)  # (N, OC, OH, OW), batch last in memory
 
     def backward(self, gy):
         x, W = self.inputs[:2]
         need_x, need_W = self.needs_input_grad[:2]
         gx = (_conv_transpose_to(gy, W, x.shape[2:], self.stride, self.padding)  # dL/dx = conv^T(gy, W)
               if need_x else None)
-        gW = (Conv2dGradW(W.shape[2:], self.stride, self.padding)(x, gy)  # dL/dW = sum_n gy . im2col(x)
-              if need_W else None)
+        grad_W = Conv2dGradW(W.shape[2:], self.stride, self.padding, self.windows)
+        gW = grad_W(x, gy) if need_W else None  # dL/dW = sum_n gy . im2col(x)
         return (gx, gW) + _bias_grad(self, gy)
 
 
@@ -234,22 +253,27 @@ class ConvTranspose2d(Function):
 
     def forward(self, x, W, b=None):
         _check_inputs("conv_transpose2d", x, W, b, transposed=True)
-        xp = backend.get_array_module(x, W)
         size = _transposed_size(x.shape[2:], W.shape[2:], self.stride, self.padding, self.output_padding)
-        # one matrix product: every input pixel scales every kernel into a KH x KW window...
-        col = xp.tensordot(W, x, axes=(0, 1))  # (OC, KH, KW, N, H, W)
-        col = col.transpose(3, 0, 1, 2, 4, 5)  # (N, OC, KH, KW, H, W), laid out as im2col's
+        C, OC, KH, KW = W.shape
+        N, _, H, W_in = x.shape
+        # one matrix product: every input pixel scales every kernel, (OC KH KW, C) @ (C, H W N)...
+        col = W.reshape(C, -1).T @ _matrix(x)
+        col = col.reshape(OC, KH, KW, H, W_in, N)  # ...windows laid out as im2col's
         # ...and each window is added where a convolution of the output would read it
         y = col2im(col, size, self.stride, self.padding)  # (N, OC, OH, OW)
-        return y if b is None else y + b.reshape(1, -1, 1, 1)
+        if b is not None:
+            y += b.reshape(1, -1, 1, 1)  # in place: col2im's output is a fresh array
+        return y
 
     def backward(self, gy):
         x, W = self.inputs[:2]
         need_x, need_W = self.needs_input_grad[:2]
-        gx = (Conv2d(self.stride, self.padding)(gy, W)  # dL/dx = conv(gy, W): the adjoint's adjoint
+        # both gradients read the windows of gy: copy them out once
+        windows = im2col(gy.data, W.shape[2:], self.stride, self.padding) if need_x or need_W else None
+        gx = (Conv2d(self.stride, self.padding, windows)(gy, W)  # dL/dx = conv(gy, W): the adjoint's adjoint
               if need_x else None)
-        gW = (Conv2dGradW(W.shape[2:], self.stride, self.padding)(gy, x)  # dL/dW = sum_n x . im2col(gy)
-              if need_W else None)
+        grad_W = Conv2dGradW(W.shape[2:], self.stride, self.padding, windows)
+        gW = grad_W(gy, x) if need_W else None  # dL/dW = sum_n x . im2col(gy)
         return (gx, gW) + _bias_grad(self, gy)
 
 
@@ -259,16 +283,23 @@ class Conv2dGradW(Function):
         gW[oc, c, i, j] = sum_{n, oh, ow} gy[n, oc, oh, ow] * x_pad[n, c, oh*SH + i, ow*SW + j]
 
     shape (OC, C, KH, KW). A Function of its own so that its backward, two convolutions,
-    keeps second derivatives of ``conv2d`` and ``conv_transpose2d`` exact.
+    keeps second derivatives of ``conv2d`` and ``conv_transpose2d`` exact. ``windows``,
+    when given, is ``im2col(x)``, which the convolution's forward already copied out.
     """
 
-    def __init__(self, kernel_size, stride, padding):
+    def __init__(self, kernel_size, stride, padding, windows=None):
         self.kernel_size, self.stride, self.padding = tuple(kernel_size), stride, padding
+        self.windows = windows
 
     def forward(self, x, gy):
-        xp = backend.get_array_module(x, gy)
-        col = im2col(x, self.kernel_size, self.stride, self.padding)  # (N, C, KH, KW, OH, OW)
-        return xp.tensordot(gy, col, axes=((0, 2, 3), (0, 4, 5)))  # (OC, C, KH, KW)
+        col = self.windows
+        if col is None:
+            col = im2col(x, self.kernel_size, self.stride, self.padding)  # (C, KH, KW, OH, OW, N)
+        self.windows = None  # the backward does not read them: let them go with this call
+        C, KH, KW = col.shape[:3]
+        # summed over the batch and the output pixels: (OC, OH OW N) @ (OH OW N, C KH KW)
+        gW = _matrix(gy) @ col.reshape(C * KH * KW, -1).T
+        return gW.reshape(-1, C, KH, KW)
 
     def backward(self, ggW):
         x, gy = self.inputs
