@@ -23,7 +23,7 @@ from cli import add_run_flags, checkpoint_in, fail, import_minigan, parse, resto
 DEFAULTS = {
     "ring": dict(loss="least-squares", steps=25000, batch_size=512, lr=1e-3, betas=(0.5, 0.999),
                  n_critic=1, z_dim=8, width=128, depth=3, pack=4, ema_decay=0.999, seed=0),
-    "grid": dict(loss="least-squares", steps=25000, batch_size=512, lr=5e-4, betas=(0.5, 0.999),
+    "grid": dict(loss="least-squares", steps=25000, batch_size=512, lr=2e-3, betas=(0.5, 0.999),
                  n_critic=1, z_dim=8, width=128, depth=3, pack=4, ema_decay=0.999, seed=0),
 }
 EVAL_SAMPLES = 2500  # the protocol's sample count

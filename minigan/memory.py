@@ -12,7 +12,8 @@ Raising the mmap threshold and the trim threshold keeps freed blocks in the heap
 the next temporary of the same size reuses them, already mapped. ``keep_freed_memory`` is
 called once when minigan is imported. It only changes glibc's policy for this process,
 does nothing on other C libraries, and leaves alone a process whose user chose the policy
-with glibc's own environment variables (``MALLOC_MMAP_THRESHOLD_``, ``MALLOC_TRIM_THRESHOLD_``).
+with glibc's own environment variables (``MALLOC_MMAP_THRESHOLD_``, ``MALLOC_TRIM_THRESHOLD_``)
+or turned it off with ``MINIGAN_KEEP_FREED_MEMORY=0``.
 """
 
 import ctypes
@@ -22,12 +23,15 @@ import os
 M_TRIM_THRESHOLD, M_MMAP_THRESHOLD = -1, -3  # mallopt's parameter numbers (glibc's malloc.h)
 MMAP_THRESHOLD = 32 * 2**20  # glibc's largest: blocks up to 32 MiB come from the reusable heap
 TRIM_THRESHOLD = 256 * 2**20  # up to 256 MiB of freed heap is kept rather than given back
+OPT_OUT = "MINIGAN_KEEP_FREED_MEMORY"  # set to 0 to leave glibc's policy as it is
 
 
 def keep_freed_memory():
     """Ask glibc to keep freed blocks of up to 32 MiB for reuse; True if it took effect."""
     if any(name in os.environ for name in ("MALLOC_MMAP_THRESHOLD_", "MALLOC_TRIM_THRESHOLD_")):
         return False  # the user set glibc's policy: theirs wins
+    if os.environ.get(OPT_OUT, "1") == "0":
+        return False
     path = ctypes.util.find_library("c")
     if path is None:
         return False

@@ -12,6 +12,7 @@ from benchmarks import floor
 from benchmarks.run import measure
 from benchmarks.spec import sizes
 from benchmarks.workloads_minigan import make_step
+from minigan.autograd import Function
 
 TINY = {"A": {"batch": 8, "width": 16}, "B": {"batch": 4, "image_size": 8}}
 HAS_TORCH = importlib.util.find_spec("torch") is not None
@@ -34,6 +35,24 @@ def test_minigan_step_trains_in_float32(workload):
     assert stats["d_loss"].dtype == stats["g_loss"].dtype == np.float32
     assert np.isfinite(float(stats["d_loss"])) and np.isfinite(float(stats["g_loss"]))
     assert all(not np.array_equal(a, b) for a, b in zip(before, after)), "a parameter did not move"
+
+
+@pytest.mark.parametrize("workload", ["A", "B"])
+def test_every_array_of_a_step_is_float32(workload, monkeypatch):
+    """No float64 creeps in through a Python scalar or NumPy's promotion, forward or backward."""
+    step = make_step(workload, **TINY[workload])
+    seen = []
+    call = Function.__call__
+
+    def recording_call(self, *inputs):
+        y = call(self, *inputs)
+        seen.append((self.name, y.dtype))
+        return y
+
+    monkeypatch.setattr(Function, "__call__", recording_call)
+    step()
+    assert len(seen) > 50  # the forward and the backward passes were both seen
+    assert {(name, str(dtype)) for name, dtype in seen if dtype != np.float32} == set()
 
 
 @pytest.mark.parametrize("workload", ["A", "B"])

@@ -6,6 +6,7 @@ from hypothesis import strategies as st
 from hypothesis.extra.numpy import array_shapes, mutually_broadcastable_shapes
 
 import minigan
+from minigan import Tensor
 from tests.helpers import floats64, tensor
 
 BINARY = {
@@ -94,6 +95,17 @@ def test_reshape_transpose_broadcast(xp, shape, data):
     for fn in fns:
         minigan.gradcheck(fn, [x])
         minigan.gradgradcheck(fn, [x])
+
+
+@given(shape=array_shapes(min_dims=2, max_dims=4, min_side=2, max_side=3), data=st.data())
+def test_reshape_gradient_is_laid_out_as_its_input(xp, shape, data):
+    """A flattened batch-last array gets its gradient back batch-last: same values, same strides."""
+    a = data.draw(floats64(shape))
+    x = Tensor(xp.ascontiguousarray(xp.asarray(a).T).T, requires_grad=True)  # reversed memory order
+    gy = data.draw(floats64((a.size,)))
+    (gx,) = minigan.grad(x.reshape(-1), [x], [tensor(xp, gy)])
+    np.testing.assert_array_equal(gx.numpy(), gy.reshape(shape))
+    assert gx.data.strides == x.data.strides
 
 
 @given(n=st.integers(1, 5), data=st.data())

@@ -228,21 +228,33 @@ def broadcast_to(x, shape):
 # ---------------------------------------------------------------- shape
 
 class Reshape(Function):
-    """y = x with a new shape (same elements in the same order)."""
+    """y = x with a new shape (same elements in the same order).
 
-    def __init__(self, shape):
-        self.shape = shape
+    ``like``, when given, is an array of the new shape whose memory order y takes (copying
+    where the order differs). The backward uses it to hand back a gradient laid out in
+    memory as its input was: a convolution's output is batch-last in memory, and the
+    gradient reaching it through a flatten would otherwise be batch-first, so that every
+    elementwise op meeting the two (LeakyReLU's, BatchNorm's backward) strode across memory.
+    """
+
+    def __init__(self, shape, like=None):
+        self.shape, self.like = shape, like
 
     def forward(self, x):
         try:
-            return x.reshape(self.shape)
+            y = x.reshape(self.shape)
         except ValueError:
             raise ValueError(f"cannot reshape a tensor of shape {x.shape} ({x.size} elements) "
                              f"to {self.shape}") from None
+        if self.like is None or y.strides == self.like.strides:
+            return y
+        out = _xp(x).empty_like(self.like)  # empty_like keeps the order of ``like``'s axes in memory
+        out[...] = y
+        return out
 
     def backward(self, gy):
         (x,) = self.inputs
-        return gy.reshape(x.shape)  # the gradient takes the input's shape back
+        return Reshape(x.shape, like=x.data)(gy)  # the input's shape back, in the input's memory order
 
 
 class Transpose(Function):
