@@ -22,8 +22,8 @@ import sys
 import time
 
 from benchmarks import floor
-from minigan.memory import keep_freed_memory
 from benchmarks.spec import THREADS, WORKLOADS, sizes
+from minigan.memory import keep_freed_memory
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 IMPLEMENTATIONS = ("minigan", "torch", "floor")
