@@ -2,8 +2,7 @@
 
 from minigan.plot.curves import save_training_curves
 from minigan.plot.gan2d import save_animation, save_samples_figure
-
-__all__ = ["save_training_curves", "save_samples_figure", "save_animation"]
 from minigan.plot.images import save_grid_animation, save_image_grid, tile
 
-__all__ += ["tile", "save_image_grid", "save_grid_animation"]
+__all__ = ["save_training_curves", "save_samples_figure", "save_animation",
+           "tile", "save_image_grid", "save_grid_animation"]

@@ -8,9 +8,11 @@ from matplotlib.figure import Figure
 
 
 def tile(images, columns=None, gap=1):
-    """Images (N, 1, H, W) or (N, H, W) in [-1, 1] laid out as one (rows (H + gap), columns (W + gap))
-    array in [0, 1], row by row, separated by ``gap`` pixels of 0 (white on the plots); ``columns`` defaults to
-    a square-ish grid."""
+    """Images (N, 1, H, W) or (N, H, W) in [-1, 1], tiled row by row into one array in [0, 1].
+
+    The result is (rows (H + gap) - gap, columns (W + gap) - gap), the images separated by
+    ``gap`` pixels of 0 (white on the plots); ``columns`` defaults to a square-ish grid.
+    """
     images = numpy.asarray(images, dtype="float64")
     if images.ndim == 4 and images.shape[1] == 1:
         images = images[:, 0]
