@@ -42,7 +42,7 @@ def build_parser():
     parser.add_argument("--data", help="a folder with MNIST-style IDX files (train-images-idx3-ubyte[.gz], ...); "
                         "default: scikit-learn's 8x8 digits")
     parser.add_argument("--loss", help="the GAN objective: minimax, non-saturating, least-squares, hinge, "
-                        "wasserstein, wgan-gp or ns-r1 (default non-saturating)")
+                        "wasserstein, wgan-gp, ns-r1 or ls-r1 (default non-saturating)")
     parser.add_argument("--train-classifier", action="store_true",
                         help="(re)train the scoring classifier, cache it in runs/classifiers/ and exit")
     return parser

@@ -23,7 +23,7 @@ from cli import add_run_flags, checkpoint_in, fail, import_minigan, parse, resto
 DEFAULTS = {
     "ring": dict(loss="least-squares", steps=25000, batch_size=512, lr=1e-3, betas=(0.5, 0.999),
                  n_critic=1, z_dim=8, width=128, depth=3, pack=4, ema_decay=0.999, seed=0),
-    "grid": dict(loss="least-squares", steps=25000, batch_size=512, lr=2e-3, betas=(0.5, 0.999),
+    "grid": dict(loss="ls-r1", steps=25000, batch_size=512, lr=2e-3, betas=(0.5, 0.999),
                  n_critic=1, z_dim=8, width=128, depth=3, pack=4, ema_decay=0.999, seed=0),
 }
 EVAL_SAMPLES = 2500  # the protocol's sample count
@@ -37,7 +37,8 @@ def build_parser():
     parser = add_run_flags(__doc__.split("\n\n")[0], "runs/gaussian_mixture/<dataset>")
     parser.add_argument("--dataset", choices=sorted(DEFAULTS), help="the mixture to learn (default ring)")
     parser.add_argument("--loss", help="the GAN objective: minimax, non-saturating, least-squares, hinge, "
-                        "wasserstein, wgan-gp or ns-r1 (default least-squares)")
+                        "wasserstein, wgan-gp, ns-r1 or ls-r1 (default: least-squares on the ring, "
+                        "ls-r1 on the grid)")
     return parser
 
 

@@ -16,14 +16,16 @@ def reference(name, l):
     """(d_real, d_fake, g) of loss ``name`` on logits ``l``, written as in the papers, float64."""
     p = 1 / (1 + np.exp(-l))  # D(x); the logits stay in [-5, 5], so no log(0)
     minimax_d = (-np.log(p).mean(), -np.log(1 - p).mean())
+    least_squares = (0.5 * ((l - 1) ** 2).mean(), 0.5 * (l ** 2).mean(), 0.5 * ((l - 1) ** 2).mean())
     return {
         "minimax": minimax_d + (np.log(1 - p).mean(),),
         "non-saturating": minimax_d + (-np.log(p).mean(),),
-        "least-squares": (0.5 * ((l - 1) ** 2).mean(), 0.5 * (l ** 2).mean(), 0.5 * ((l - 1) ** 2).mean()),
+        "least-squares": least_squares,
         "hinge": (np.maximum(1 - l, 0).mean(), np.maximum(1 + l, 0).mean(), -l.mean()),
         "wasserstein": (-l.mean(), l.mean(), -l.mean()),
         "wgan-gp": (-l.mean(), l.mean(), -l.mean()),  # its penalty: tests/test_penalties.py
-        "ns-r1": minimax_d + (-np.log(p).mean(),),
+        "ns-r1": minimax_d + (-np.log(p).mean(),),  # their penalties: tests/test_penalties.py
+        "ls-r1": least_squares,
     }[name]
 
 
@@ -140,8 +142,11 @@ def test_errors(xp):
 def test_penalty_flags_and_paper_settings():
     for name in LOSSES:
         loss = get_loss(name)
-        assert loss.has_penalty == (name in ("wgan-gp", "ns-r1"))
+        assert loss.has_penalty == (name in ("wgan-gp", "ns-r1", "ls-r1"))
+        assert loss.penalty_every == (4 if name == "ls-r1" else 1)
         if not loss.has_penalty:
             assert loss.penalty(None, None, None) is None
+    assert (get_loss("ns-r1").gamma, get_loss("ls-r1").gamma, LOSSES["ls-r1"](gamma=2.0).gamma) == (1.0, 0.1, 2.0)
+    assert repr(get_loss("ls-r1")) == "LeastSquaresR1(gamma=0.1)"
     assert get_loss("wgan-gp").paper_settings == {"n_critic": 5, "lr": 1e-4, "betas": (0.5, 0.9)}
     assert get_loss("wasserstein").paper_settings["n_critic"] == 5

@@ -29,7 +29,7 @@ CASES = {"mlp": _mlp_case, "conv": _conv_case}
 
 
 @pytest.mark.parametrize("case", sorted(CASES))
-@pytest.mark.parametrize("loss_name", ["wgan-gp", "ns-r1"])
+@pytest.mark.parametrize("loss_name", ["wgan-gp", "ns-r1", "ls-r1"])
 def test_whole_critic_loss_gradient_matches_finite_differences(xp, case, loss_name):
     minigan.manual_seed(0)
     G, D, z_shape, x_shape = CASES[case]()

@@ -78,6 +78,34 @@ def test_n_critic_discriminator_updates_per_generator_update(xp):
         assert np.isfinite(float(stats[key]))
 
 
+def test_lazy_penalty_on_every_kth_discriminator_update(xp):
+    trainer = _trainer(loss="ls-r1", n_critic=3)  # penalty_every = 4
+    updates, penalised = [0], []
+    d_step, penalty = trainer.d_optimizer.step, trainer.loss.penalty
+
+    def counting_step():
+        updates[0] += 1
+        d_step()
+
+    def recording_penalty(D, real, fake):
+        penalised.append(updates[0])  # the index of the D update being made
+        return penalty(D, real, fake)
+
+    trainer.d_optimizer.step, trainer.loss.penalty = counting_step, recording_penalty
+    for _ in range(4):
+        trainer.step()
+    assert updates[0] == 12 and penalised == [0, 4, 8]
+
+
+def test_a_lazy_penalty_counts_k_times(xp):
+    losses = []
+    for with_penalty in (True, False):
+        trainer = _trainer(loss="ls-r1")
+        trainer.loss.penalty = lambda D, real, fake: minigan.Tensor(np.array(0.5))
+        losses.append(trainer.discriminator_step(with_penalty)[0].item())
+    assert losses[0] - losses[1] == pytest.approx(4 * 0.5, rel=1e-12)
+
+
 def test_wasserstein_clips_the_critic(xp):
     trainer = _trainer(loss="wasserstein")
     trainer.step()

@@ -27,13 +27,16 @@ class GANLoss:
     A subclass writes ``d_real``, ``d_fake`` and ``g``. ``clip_value`` is the bound of
     WGAN's weight clipping (``None``: no clipping). ``has_penalty`` says whether
     ``penalty`` adds a gradient penalty (then D should have no BatchNorm, which makes each
-    logit depend on the whole batch). ``paper_settings`` holds the training settings its
+    logit depend on the whole batch); ``penalty_every`` = k asks the trainer to add it on
+    every k-th update of D only, k times as strong (lazy regularisation, as in StyleGAN2):
+    the same penalty on average, for a k-th of its cost. ``paper_settings`` holds the training settings its
     paper pairs the loss with (``n_critic``, Adam's ``lr`` and ``betas``), for the demos.
     """
 
     name = None
     clip_value = None
     has_penalty = False
+    penalty_every = 1
     paper_settings = {}
 
     def d_real(self, logits):
@@ -255,33 +258,65 @@ class WassersteinGP(Wasserstein):
         return f"WassersteinGP(weight={self.weight})"
 
 
-class NonSaturatingR1(NonSaturating):
-    """The non-saturating GAN with the R1 penalty on real data (Mescheder et al. 2018).
+class R1Penalty:
+    """Adds the R1 penalty (Mescheder et al. 2018) to a loss's discriminator side:
 
-        d_real = bce(l, 1) + gamma / 2 * mean(||grad_x D(x)||^2)
-        d_fake = bce(l, 0)
-        g      = bce(l, 1)
+        gamma / 2 * mean(||grad_x D(x)||^2)   on the real batch
+
+    It pushes D to be flat on the data, which makes the game converge locally and keeps D
+    from drawing cliffs that strand G's samples between modes. Mixed into a loss class, before it.
 
     Args:
-        gamma: the penalty's weight.
+        gamma: the penalty's weight (default: the class's ``gamma``).
     """
 
-    name = "ns-r1"
     has_penalty = True
+    gamma = 1.0
 
-    def __init__(self, gamma=1.0):
-        self.gamma = gamma
+    def __init__(self, gamma=None):
+        if gamma is not None:
+            self.gamma = gamma
 
     def penalty(self, discriminator, real, fake):
         """gamma / 2 * mean(||grad_x D(x)||^2) on the real batch."""
         return r1_penalty(discriminator, real, self.gamma)
 
     def __repr__(self):
-        return f"NonSaturatingR1(gamma={self.gamma})"
+        return f"{type(self).__name__}(gamma={self.gamma})"
+
+
+class NonSaturatingR1(R1Penalty, NonSaturating):
+    """The non-saturating GAN with the R1 penalty on real data (Mescheder et al. 2018).
+
+        d_real = bce(l, 1) + gamma / 2 * mean(||grad_x D(x)||^2)
+        d_fake = bce(l, 0)
+        g      = bce(l, 1)
+
+    with gamma 1 by default.
+    """
+
+    name = "ns-r1"
+
+
+class LeastSquaresR1(R1Penalty, LeastSquares):
+    """LSGAN with the R1 penalty on real data, added lazily: the grid demo's default.
+
+        d_real = 0.5 mean((l - 1)^2) + gamma / 2 * mean(||grad_x D(x)||^2)
+        d_fake = 0.5 mean(l^2)
+        g      = 0.5 mean((l - 1)^2)
+
+    with gamma 0.1. The penalty is added on every 4th update of D, 4 times as strong
+    (``penalty_every``): the least-squares loss keeps the modes sharp, the penalty keeps
+    their shares even.
+    """
+
+    name = "ls-r1"
+    gamma = 0.1
+    penalty_every = 4
 
 
 LOSSES = {cls.name: cls for cls in (Minimax, NonSaturating, LeastSquares, Hinge, Wasserstein,
-                                    WassersteinGP, NonSaturatingR1)}
+                                    WassersteinGP, NonSaturatingR1, LeastSquaresR1)}
 
 
 def get_loss(name="non-saturating"):

@@ -63,8 +63,11 @@ class GANTrainer:
         dtype = next(iter(self.generator.parameters())).dtype
         return randn(n, self.z_dim, dtype=dtype)
 
-    def discriminator_step(self):
-        """One update of D on a real and a generated batch; returns (loss, D(x) score, D(G(z)) score)."""
+    def discriminator_step(self, with_penalty=True):
+        """One update of D on a real and a generated batch; returns (loss, D(x) score, D(G(z)) score).
+
+        ``with_penalty=False`` leaves out the loss's gradient penalty (see ``step``).
+        """
         G, D, loss = self.generator, self.discriminator, self.loss
 
         # 1. D sees a real batch, target "real".  Non-saturating: minimise -log D(x)
@@ -80,9 +83,10 @@ class GANTrainer:
         loss_fake = loss.d_fake(fake_logits)
 
         d_loss = loss_real + loss_fake
-        penalty = loss.penalty(D, real, fake)  # WGAN-GP and R1 keep D's input gradient in check
+        penalty = loss.penalty(D, real, fake) if with_penalty else None  # WGAN-GP, R1: D's input gradient
         if penalty is not None:
-            d_loss = d_loss + penalty
+            # lazy regularisation: added on every k-th update only, k times as strong
+            d_loss = d_loss + loss.penalty_every * penalty
         self.d_optimizer.zero_grad()
         d_loss.backward()  # reaches D's parameters only: the fake batch has no creator
         self.d_optimizer.step()
@@ -124,8 +128,10 @@ class GANTrainer:
         norm of each network. Values are 0-d arrays or numbers, so nothing waits for the
         GPU here: ``float(v)`` reads one.
         """
-        for _ in range(self.n_critic):
-            d_loss, d_real, d_fake = self.discriminator_step()
+        for i in range(self.n_critic):
+            # counted from the step count, so that a resumed run penalises the same updates
+            update = self.steps * self.n_critic + i
+            d_loss, d_real, d_fake = self.discriminator_step(update % self.loss.penalty_every == 0)
         d_grad_norm = grad_norm(self.discriminator.parameters())
         g_loss = self.generator_step()
         self.steps += 1
