@@ -29,8 +29,9 @@ class GANLoss:
     ``penalty`` adds a gradient penalty (then D should have no BatchNorm, which makes each
     logit depend on the whole batch); ``penalty_every`` = k asks the trainer to add it on
     every k-th update of D only, k times as strong (lazy regularisation, as in StyleGAN2):
-    the same penalty on average, for a k-th of its cost. ``paper_settings`` holds the training settings its
-    paper pairs the loss with (``n_critic``, Adam's ``lr`` and ``betas``), for the demos.
+    the same penalty on average, for a k-th of its cost. ``paper_settings`` holds the
+    training settings its paper pairs the loss with (``n_critic``, Adam's ``lr`` and
+    ``betas``), for the demos.
     """
 
     name = None
@@ -263,8 +264,8 @@ class R1Penalty:
 
         gamma / 2 * mean(||grad_x D(x)||^2)   on the real batch
 
-    It pushes D to be flat on the data, which makes the game converge locally and keeps D
-    from drawing cliffs that strand G's samples between modes. Mixed into a loss class, before it.
+    It pushes D to be flat on the data, which makes the game converge locally. Mixed into a
+    loss class, before it in the bases.
 
     Args:
         gamma: the penalty's weight (default: the class's ``gamma``).
@@ -306,8 +307,8 @@ class LeastSquaresR1(R1Penalty, LeastSquares):
         g      = 0.5 mean((l - 1)^2)
 
     with gamma 0.1. The penalty is added on every 4th update of D, 4 times as strong
-    (``penalty_every``): the least-squares loss keeps the modes sharp, the penalty keeps
-    their shares even.
+    (``penalty_every``). On the grid, the least-squares loss keeps the modes sharp and the
+    penalty keeps their shares even (docs/results.md).
     """
 
     name = "ls-r1"
