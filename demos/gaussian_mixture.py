@@ -19,7 +19,7 @@ import time
 
 from cli import add_run_flags, checkpoint_in, fail, import_minigan, parse, restore, run_config, write_json
 
-# Defaults per data set: the settings that reach the targets in docs/results.md.
+# Defaults per data set: the settings behind the tables of docs/results.md.
 DEFAULTS = {
     "ring": dict(loss="least-squares", steps=25000, batch_size=512, lr=1e-3, betas=(0.5, 0.999),
                  n_critic=1, z_dim=8, width=128, depth=3, pack=4, ema_decay=0.999, seed=0),
