@@ -7,6 +7,7 @@ import pytest
 
 import minigan
 from minigan import nn, optim
+from minigan.gan import LOSSES
 from minigan.train import GANTrainer, NonFiniteLossError, fit, load_checkpoint, save_checkpoint
 from minigan.train import checkpoint as checkpoint_module
 
@@ -104,6 +105,14 @@ def test_a_lazy_penalty_counts_k_times(xp):
         trainer.loss.penalty = lambda D, real, fake: minigan.Tensor(np.array(0.5))
         losses.append(trainer.discriminator_step(with_penalty)[0].item())
     assert losses[0] - losses[1] == pytest.approx(4 * 0.5, rel=1e-12)
+
+
+@pytest.mark.parametrize("every", [0, 2.5])
+def test_a_penalty_interval_that_is_not_a_positive_integer_is_refused(every):
+    loss = LOSSES["ls-r1"]()
+    loss.penalty_every = every
+    with pytest.raises(ValueError, match=rf"LeastSquaresR1\(gamma=0.1\): penalty_every must be a positive integer.*got {every}"):
+        _trainer(loss=loss)
 
 
 def test_wasserstein_clips_the_critic(xp):

@@ -54,6 +54,10 @@ class GANTrainer:
         self.sample_real, self.z_dim = sample_real, z_dim
         self.batch_size, self.n_critic = batch_size, n_critic
         self.loss = get_loss(loss) if isinstance(loss, str) else loss
+        every = self.loss.penalty_every
+        if not isinstance(every, int) or every < 1:
+            raise ValueError(f"{self.loss!r}: penalty_every must be a positive integer (the penalty on "
+                             f"every k-th update of D), got {every!r}")
         self.ema_decay = ema_decay
         self.generator_ema = copy.deepcopy(generator) if ema_decay else None
         self.steps = 0  # generator updates made so far
