@@ -50,7 +50,8 @@ def positive_float(text):
 
 
 def add_run_flags(description, out_default):
-    """A parser with the flags every demo shares: steps, batch size, lr, seed, out, plots, resume.
+    """A parser with the flags every demo shares: steps, batch size, lr, n_critic, seed, out,
+    plots, resume.
 
     Unset flags stay ``None``: "the demo's default, or the checkpoint's on --resume".
     """
@@ -58,6 +59,7 @@ def add_run_flags(description, out_default):
     parser.add_argument("--steps", type=int_at_least(1), help="generator updates to train for")
     parser.add_argument("--batch-size", type=int_at_least(1), help="samples per batch")
     parser.add_argument("--lr", type=positive_float, help="Adam's learning rate for both networks")
+    parser.add_argument("--n-critic", type=int_at_least(1), help="discriminator updates per generator update")
     parser.add_argument("--seed", type=int_at_least(0), help="random seed (same seed, same run)")
     parser.add_argument("--out", help=f"output folder (default {out_default})")
     parser.add_argument("--no-plots", action="store_true", help="skip the figures and the GIF")

@@ -2,11 +2,13 @@
 
     python demos/mixture_seeds.py --dataset ring --seeds 10
     python demos/mixture_seeds.py --dataset grid --loss wgan-gp --seeds 10 --jobs 2
+    python demos/mixture_seeds.py --dataset grid --n-critic 1 --batch-size 512 --steps 25000
 
 Each seed is one run of demos/gaussian_mixture.py (defaults, no plots) in its own
 single-threaded process, ``--jobs`` at a time; their metrics.json files land in
 ``runs/mixture_seeds/<dataset>-<loss>/seed<k>`` and the table row is printed in Markdown,
-the way docs/results.md shows it.
+the way docs/results.md shows it. Flags this script does not know go to every run of the
+demo, as in the last line.
 """
 
 import json

@@ -192,3 +192,15 @@ def test_backward_of_something_without_a_graph_says_so(xp):
         y = tensor(xp, np.ones(2)).sum()
     with pytest.raises(RuntimeError, match="does not require grad"):
         y.backward()
+
+
+def test_an_op_result_is_always_an_array_of_the_inputs_backend(xp):
+    # a full reduction on NumPy returns a NumPy scalar, not an array: Function.__call__ wraps
+    # results without Tensor's checks, so it must still make them arrays
+    x = tensor(xp, np.array([1.0, 2.0, 3.0]))
+    total = x.sum()
+    assert type(total.data) is type(x.data) and total.shape == () and total.dtype == x.dtype
+    assert total.requires_grad and total.creator is not None
+    with minigan.no_grad():
+        plain = x.sum()
+    assert type(plain.data) is type(x.data) and not plain.requires_grad and plain.creator is None

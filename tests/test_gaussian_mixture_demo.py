@@ -32,6 +32,7 @@ def run_demo(*flags, env=None):
     (["--lr", "-1"], "--lr: '-1' must be a positive finite number"),
     (["--lr", "inf"], "--lr: 'inf' must be a positive finite number"),
     (["--seed", "-3"], "--seed: '-3' must be an integer >= 0"),
+    (["--n-critic", "0"], "--n-critic: '0' must be an integer >= 1"),
     (["--dataset", "moons"], "--dataset: invalid choice: 'moons'"),
     (["--loss", "softmax"], "--loss 'softmax' is not one of"),
     (["--batch-size", "30"], "--batch-size 30 must be a multiple of the pack size 4"),
@@ -65,7 +66,7 @@ def test_resume_without_a_checkpoint_is_a_clear_error(tmp_path):
 
 def test_demo_writes_its_outputs_and_resumes(tmp_path):
     out = tmp_path / "ring"
-    first = run_demo("--steps", "200", "--out", str(out))
+    first = run_demo("--steps", "200", "--n-critic", "2", "--out", str(out))
     assert first.returncode == 0, first.stderr
     assert "step 200/200" in first.stdout and "modes" in first.stdout
     for name in ("samples.npy", "metrics.json", "checkpoint.npz", "samples.png", "curves.png", "training.gif"):
@@ -74,6 +75,7 @@ def test_demo_writes_its_outputs_and_resumes(tmp_path):
     metrics = json.loads((out / "metrics.json").read_text())
     assert metrics["steps"] == 200 and metrics["config"]["dataset"] == "ring"
     assert {"modes", "high_quality", "reverse_kl", "seconds"} <= set(metrics)
+    assert metrics["config"]["n_critic"] == 2  # from --n-critic, over the ring's default of 1
 
     contradicting = run_demo("--resume", "--lr", "0.5", "--out", str(out))
     assert contradicting.returncode == 2 and "--lr 0.5 differs from the checkpoint's" in contradicting.stderr

@@ -32,10 +32,11 @@ class Function:
         inputs = self._as_tensors(inputs)
         xs = [t.data for t in inputs]
         backend.get_array_module(*xs)  # raises on a NumPy/CuPy mix
-        y = Tensor(self.forward(*xs))
-        if grad_mode.is_grad_enabled() and any(t.requires_grad for t in inputs):
+        y = Tensor._of(self.forward(*xs))
+        needs = tuple([t.requires_grad for t in inputs]) if grad_mode.is_grad_enabled() else ()
+        if any(needs):
             self.inputs = inputs
-            self.needs_input_grad = tuple(t.requires_grad for t in inputs)
+            self.needs_input_grad = needs
             self.generation = max(t.generation for t in inputs)
             self.output = weakref.ref(y)  # weak: the output owns its creator, not the reverse
             y.creator, y.requires_grad, y.generation = self, True, self.generation + 1
@@ -44,18 +45,24 @@ class Function:
         return y
 
     def _as_tensors(self, inputs):
-        like = next((t for t in inputs if isinstance(t, Tensor)), None)
+        # plain loops and .data.dtype (not the dtype property): this runs for every op
+        like = None
+        for t in inputs:
+            if isinstance(t, Tensor):
+                like = t
+                break
         if like is None:
             raise TypeError(f"{self.name} needs at least one Tensor input")
+        dtype = like.data.dtype
         tensors = []
         for t in inputs:
             if not isinstance(t, Tensor):
                 # constants take the tensor's dtype, so a Python float never promotes float32
                 xp = backend.get_array_module(like.data, t)
-                t = Tensor(xp.asarray(t, dtype=like.dtype))
-            elif t.dtype != like.dtype and "f" in (t.dtype.kind, like.dtype.kind):
+                t = Tensor(xp.asarray(t, dtype=dtype))
+            elif t.data.dtype != dtype and "f" in (t.data.dtype.kind, dtype.kind):
                 raise TypeError(
-                    f"{self.name}: inputs have different dtypes ({like.dtype} and {t.dtype}); "
+                    f"{self.name}: inputs have different dtypes ({dtype} and {t.data.dtype}); "
                     "convert one with .astype(...) so that float64 does not creep into a float32 model"
                 )
             tensors.append(t)

