@@ -18,8 +18,8 @@ import sys
 import time
 
 # One BLAS thread unless the environment asks for more, set before NumPy loads its BLAS: this
-# demo's products are small (a few hundred rows by 128), and one thread does them at least as
-# fast as two that must meet after each product (docs/results.md times both).
+# demo's products are small (a few hundred rows by 128), and one thread does them about as fast
+# as two that must meet after each product, or faster (docs/results.md times both).
 for _variable in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
     os.environ.setdefault(_variable, "1")
 
