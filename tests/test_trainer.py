@@ -102,7 +102,8 @@ def test_a_lazy_penalty_counts_k_times(xp):
     losses = []
     for with_penalty in (True, False):
         trainer = _trainer(loss="ls-r1")
-        trainer.loss.penalty = lambda D, real, fake: minigan.Tensor(np.array(0.5))
+        # a penalty of 0.5 on the real batch's backend and dtype (a NumPy constant would not mix with CuPy)
+        trainer.loss.penalty = lambda D, real, fake: (real * 0.0).sum() + 0.5
         losses.append(trainer.discriminator_step(with_penalty)[0].item())
     assert losses[0] - losses[1] == pytest.approx(4 * 0.5, rel=1e-12)
 
