@@ -1,16 +1,15 @@
 """The reverse pass: apply the chain rule from the outputs back to the inputs.
 
 Every tensor made by a Function has ``generation = creator.generation + 1`` and every
-Function the largest generation of its inputs. Popping Functions from a heap, highest
-generation first, runs each backward only after all the gradients flowing into its outputs
-have been summed: a topological order, found iteratively (no recursion limit), that
-handles a tensor used twice (``a + a``: both gradients are summed before going further).
+Function the largest generation of its inputs, so a Function's generation is below that of
+every Function that uses its output. Running the backwards highest generation first
+therefore runs each one only after all the gradients flowing into its outputs have been
+summed: a topological order, found by one sort (no recursion limit), that handles a tensor
+used twice (``a + a``: both gradients are summed before going further).
 
 Gradients are kept in a dictionary during the pass, keyed by tensor (tensors hash by
 identity), so that ``grad()`` can return them without touching any ``.grad``.
 """
-
-import heapq
 
 from minigan.autograd import grad_mode, trace
 
@@ -35,19 +34,18 @@ def _needed(functions, inputs):
     on, say, parameter gradients that nobody asked for.
     """
     targets = None if inputs is None else {id(t) for t in inputs}
-    leads = {}  # id(Function) -> does any of its inputs need a gradient
+    leads = set()  # ids of the Functions with an input that needs a gradient
     needs = {}
     for f in functions:  # lowest generation first: a creator is decided before its users
-        needs[id(f)] = tuple(
+        need = tuple([
             x.requires_grad
-            and (
-                (targets is None and x.creator is None)
-                or (targets is not None and id(x) in targets)
-                or leads.get(id(x.creator), False)
-            )
+            and ((x.creator is None if targets is None else id(x) in targets)  # asked for itself
+                 or id(x.creator) in leads)  # or on the way to one that was
             for x in f.inputs
-        )
-        leads[id(f)] = any(needs[id(f)])
+        ])
+        needs[id(f)] = need
+        if any(need):
+            leads.add(id(f))
     return needs
 
 
@@ -63,11 +61,10 @@ def run_backward(outputs, grad_outputs, inputs=None, create_graph=False):
     grads = {}
     for t, g in zip(outputs, grad_outputs):
         grads[t] = grads[t] + g if t in grads else g
-    heap = [(-f.generation, i, f) for i, f in enumerate(functions) if any(needs[id(f)])]
-    heapq.heapify(heap)
     with grad_mode.set_grad_enabled(create_graph):
-        while heap:
-            f = heapq.heappop(heap)[2]
+        for f in sorted(functions, key=lambda f: -f.generation):  # highest generation first
+            if not any(needs[id(f)]):
+                continue  # no input of f leads to a wanted gradient
             gy = grads.get(f.output())  # a dead output (weak reference) received no gradient
             if gy is None:
                 continue  # nothing flowed into this Function on the way back

@@ -29,8 +29,10 @@ class LeakyReLU(Function):
 
     def forward(self, x):
         xp = backend.get_array_module(x)
-        # no boolean-mask assignment (a copy and a scatter): max(x, a x) for a <= 1, min for a > 1
-        return xp.maximum(x, self.a * x) if self.a <= 1 else xp.minimum(x, self.a * x)
+        # no boolean-mask assignment (a copy and a scatter): max(x, a x) for a <= 1, min for a > 1,
+        # written into the a x temporary rather than into a second new array
+        y = self.a * x
+        return (xp.maximum if self.a <= 1 else xp.minimum)(x, y, out=y)
 
     def backward(self, gy):
         (x,) = self.inputs
