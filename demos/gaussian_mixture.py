@@ -23,15 +23,16 @@ import time
 for _variable in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
     os.environ.setdefault(_variable, "1")
 
-from cli import add_run_flags, checkpoint_in, fail, import_minigan, parse, restore, run_config, write_json
+from cli import (add_run_flags, checkpoint_in, fail, import_minigan, parse, positive_float, restore, run_config,
+                 write_json)
 
 # Defaults per data set: the settings behind the tables of docs/results.md.
 DEFAULTS = {
     "ring": dict(loss="least-squares", steps=25000, batch_size=512, lr=1e-3, betas=(0.5, 0.999),
-                 n_critic=1, z_dim=8, width=128, depth=3, pack=4, ema_decay=0.999, seed=0),
+                 n_critic=1, z_dim=8, width=128, depth=3, pack=4, ema_decay=0.999, seed=0, r1_gamma=None),
     "grid": dict(loss="ls-r1", steps=26000, batch_size=256, lr=2e-3, betas=(0.5, 0.999),
-                 n_critic=2, z_dim=8, width=128, depth=3, pack=4, ema_decay=0.999, seed=0),
-}
+                 n_critic=2, z_dim=8, width=128, depth=3, pack=4, ema_decay=0.999, seed=0, r1_gamma=None),
+}  # r1_gamma None: the loss's own (ns-r1 1, ls-r1 0.05); set by --r1-gamma
 EVAL_SAMPLES = 2500  # the protocol's sample count
 EVAL_EVERY = 500
 FRAME_POINTS = 1000  # points drawn per GIF frame
@@ -45,6 +46,8 @@ def build_parser():
     parser.add_argument("--loss", help="the GAN objective: minimax, non-saturating, least-squares, hinge, "
                         "wasserstein, wgan-gp, ns-r1 or ls-r1 (default: least-squares on the ring, "
                         "ls-r1 on the grid)")
+    parser.add_argument("--r1-gamma", type=positive_float, help="the weight of the R1 penalty of ns-r1 and "
+                        "ls-r1 (default: the loss's own, 1 and 0.05)")
     return parser
 
 
@@ -73,6 +76,7 @@ def main(argv=None):
     minigan = import_minigan(args.loss)
     from minigan import optim
     from minigan.data import get_dataset
+    from minigan.gan.losses import R1Penalty, get_loss
     from minigan.metrics import mode_metrics
     from minigan.models import mlp_discriminator, mlp_generator
     from minigan.train import GANTrainer, NonFiniteLossError, fit
@@ -83,6 +87,11 @@ def main(argv=None):
     config = run_config(args, {**DEFAULTS[dataset], "dataset": dataset}, saved)
     if config["batch_size"] % config["pack"]:
         fail(f"--batch-size {config['batch_size']} must be a multiple of the pack size {config['pack']}")
+    loss = get_loss(config["loss"])
+    if isinstance(loss, R1Penalty):
+        loss.gamma = config["r1_gamma"] = config["r1_gamma"] or loss.gamma  # the config records the weight used
+    elif config["r1_gamma"] is not None:
+        fail(f"--r1-gamma applies to the losses with an R1 penalty (ns-r1, ls-r1), not to {config['loss']}")
 
     minigan.manual_seed(config["seed"])
     data = get_dataset(config["dataset"])
@@ -95,7 +104,7 @@ def main(argv=None):
     trainer = GANTrainer(G, D, optim.Adam(G.parameters(), lr=config["lr"], betas=betas),
                          optim.Adam(D.parameters(), lr=config["lr"], betas=betas),
                          lambda n: data.sample(n) * (1.0 / scale), config["z_dim"], config["batch_size"],
-                         config["loss"], config["n_critic"], config["ema_decay"])
+                         loss, config["n_critic"], config["ema_decay"])
     frames = []
     if saved is not None:
         restore(trainer, saved)

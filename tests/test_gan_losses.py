@@ -146,7 +146,7 @@ def test_penalty_flags_and_paper_settings():
         assert loss.penalty_every == (4 if name == "ls-r1" else 1)
         if not loss.has_penalty:
             assert loss.penalty(None, None, None) is None
-    assert (get_loss("ns-r1").gamma, get_loss("ls-r1").gamma, LOSSES["ls-r1"](gamma=2.0).gamma) == (1.0, 0.1, 2.0)
-    assert repr(get_loss("ls-r1")) == "LeastSquaresR1(gamma=0.1)"
+    assert (get_loss("ns-r1").gamma, get_loss("ls-r1").gamma, LOSSES["ls-r1"](gamma=2.0).gamma) == (1.0, 0.05, 2.0)
+    assert repr(get_loss("ls-r1")) == "LeastSquaresR1(gamma=0.05)"
     assert get_loss("wgan-gp").paper_settings == {"n_critic": 5, "lr": 1e-4, "betas": (0.5, 0.9)}
     assert get_loss("wasserstein").paper_settings["n_critic"] == 5

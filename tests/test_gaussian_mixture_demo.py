@@ -33,6 +33,8 @@ def run_demo(*flags, env=None):
     (["--lr", "inf"], "--lr: 'inf' must be a positive finite number"),
     (["--seed", "-3"], "--seed: '-3' must be an integer >= 0"),
     (["--n-critic", "0"], "--n-critic: '0' must be an integer >= 1"),
+    (["--r1-gamma", "0"], "--r1-gamma: '0' must be a positive finite number"),
+    (["--r1-gamma", "0.1"], "--r1-gamma applies to the losses with an R1 penalty (ns-r1, ls-r1), not to least-squares"),
     (["--dataset", "moons"], "--dataset: invalid choice: 'moons'"),
     (["--loss", "softmax"], "--loss 'softmax' is not one of"),
     (["--batch-size", "30"], "--batch-size 30 must be a multiple of the pack size 4"),
@@ -83,6 +85,16 @@ def test_demo_writes_its_outputs_and_resumes(tmp_path):
     assert resumed.returncode == 0, resumed.stderr
     assert "step 300/300" in resumed.stdout and "step 100/300" not in resumed.stdout
     assert json.loads((out / "metrics.json").read_text())["steps"] == 300
+
+
+def test_r1_gamma_is_the_losss_own_unless_the_flag_sets_it(tmp_path):
+    """The grid's ls-r1 records its own gamma, 0.05, unless --r1-gamma says otherwise."""
+    gammas = []
+    for name, flags in (("own", ()), ("flag", ("--r1-gamma", "0.1"))):
+        result = run_demo("--dataset", "grid", "--steps", "2", "--no-plots", *flags, "--out", str(tmp_path / name))
+        assert result.returncode == 0, result.stderr
+        gammas.append(json.loads((tmp_path / name / "metrics.json").read_text())["config"]["r1_gamma"])
+    assert gammas == [0.05, 0.1]
 
 
 def test_short_seeded_run_covers_several_modes_of_the_ring():

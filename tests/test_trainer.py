@@ -112,7 +112,7 @@ def test_a_lazy_penalty_counts_k_times(xp):
 def test_a_penalty_interval_that_is_not_a_positive_integer_is_refused(every):
     loss = LOSSES["ls-r1"]()
     loss.penalty_every = every
-    message = rf"LeastSquaresR1\(gamma=0.1\): penalty_every must be a positive integer.*got {every}"
+    message = rf"LeastSquaresR1\(gamma=0.05\): penalty_every must be a positive integer.*got {every}"
     with pytest.raises(ValueError, match=message):
         _trainer(loss=loss)
 
