@@ -89,7 +89,9 @@ def main(argv=None):
         fail(f"--batch-size {config['batch_size']} must be a multiple of the pack size {config['pack']}")
     loss = get_loss(config["loss"])
     if isinstance(loss, R1Penalty):
-        loss.gamma = config["r1_gamma"] = config["r1_gamma"] or loss.gamma  # the config records the weight used
+        if config["r1_gamma"] is not None:
+            loss.gamma = config["r1_gamma"]
+        config["r1_gamma"] = loss.gamma  # the run's configuration records the weight it used
     elif config["r1_gamma"] is not None:
         fail(f"--r1-gamma applies to the losses with an R1 penalty (ns-r1, ls-r1), not to {config['loss']}")
 

@@ -34,7 +34,8 @@ def run_demo(*flags, env=None):
     (["--seed", "-3"], "--seed: '-3' must be an integer >= 0"),
     (["--n-critic", "0"], "--n-critic: '0' must be an integer >= 1"),
     (["--r1-gamma", "0"], "--r1-gamma: '0' must be a positive finite number"),
-    (["--r1-gamma", "0.1"], "--r1-gamma applies to the losses with an R1 penalty (ns-r1, ls-r1), not to least-squares"),
+    (["--r1-gamma", "0.1"], "--r1-gamma applies to the losses with an R1 penalty (ns-r1, ls-r1), not to "
+                            "least-squares"),
     (["--dataset", "moons"], "--dataset: invalid choice: 'moons'"),
     (["--loss", "softmax"], "--loss 'softmax' is not one of"),
     (["--batch-size", "30"], "--batch-size 30 must be a multiple of the pack size 4"),
