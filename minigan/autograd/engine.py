@@ -4,8 +4,8 @@ Every tensor made by a Function has ``generation = creator.generation + 1`` and 
 Function the largest generation of its inputs, so a Function's generation is below that of
 every Function that uses its output. Running the backwards highest generation first
 therefore runs each one only after all the gradients flowing into its outputs have been
-summed: a topological order, found by one sort (no recursion limit), that handles a tensor
-used twice (``a + a``: both gradients are summed before going further).
+summed: a topological order, found by sorting on the generation (no recursion limit), that
+handles a tensor used twice (``a + a``: both gradients are summed before going further).
 
 Gradients are kept in a dictionary during the pass, keyed by tensor (tensors hash by
 identity), so that ``grad()`` can return them without touching any ``.grad``.
