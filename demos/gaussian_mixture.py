@@ -23,16 +23,17 @@ import time
 for _variable in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
     os.environ.setdefault(_variable, "1")
 
-from cli import (add_run_flags, checkpoint_in, fail, import_minigan, parse, positive_float, restore, run_config,
-                 write_json)
+from cli import (add_run_flags, checkpoint_in, fail, import_minigan, int_at_least, parse, positive_float, restore,
+                 run_config, write_json)
 
 # Defaults per data set: the settings behind the tables of docs/results.md.
 DEFAULTS = {
-    "ring": dict(loss="least-squares", steps=25000, batch_size=512, lr=1e-3, betas=(0.5, 0.999),
-                 n_critic=1, z_dim=8, width=128, depth=3, pack=4, ema_decay=0.999, seed=0, r1_gamma=None),
-    "grid": dict(loss="ls-r1", steps=26000, batch_size=256, lr=2e-3, betas=(0.5, 0.999),
-                 n_critic=2, z_dim=8, width=128, depth=3, pack=4, ema_decay=0.999, seed=0, r1_gamma=None),
-}  # r1_gamma None: the loss's own (ns-r1 1, ls-r1 0.05); set by --r1-gamma
+    "ring": dict(loss="least-squares", steps=25000, batch_size=512, lr=1e-3, betas=(0.5, 0.999), n_critic=1,
+                 z_dim=8, width=128, depth=3, pack=4, ema_decay=0.999, seed=0, r1_gamma=None, r1_every=None),
+    "grid": dict(loss="ls-r1", steps=26000, batch_size=256, lr=2e-3, betas=(0.5, 0.999), n_critic=2,
+                 z_dim=8, width=128, depth=3, pack=4, ema_decay=0.999, seed=0, r1_gamma=None, r1_every=None),
+}  # r1_gamma, r1_every None: the loss's own (ns-r1 1 and 1, ls-r1 0.05 and 8); set by --r1-gamma, --r1-every
+R1_SETTINGS = {"r1_gamma": "gamma", "r1_every": "penalty_every"}  # the configuration's keys, the loss's attributes
 EVAL_SAMPLES = 2500  # the protocol's sample count
 EVAL_EVERY = 500
 FRAME_POINTS = 1000  # points drawn per GIF frame
@@ -48,6 +49,8 @@ def build_parser():
                         "ls-r1 on the grid)")
     parser.add_argument("--r1-gamma", type=positive_float, help="the weight of the R1 penalty of ns-r1 and "
                         "ls-r1 (default: the loss's own, 1 and 0.05)")
+    parser.add_argument("--r1-every", type=int_at_least(1), help="add the R1 penalty on every k-th update of D "
+                        "only, k times as strong (default: the loss's own, 1 for ns-r1 and 8 for ls-r1)")
     return parser
 
 
@@ -88,12 +91,14 @@ def main(argv=None):
     if config["batch_size"] % config["pack"]:
         fail(f"--batch-size {config['batch_size']} must be a multiple of the pack size {config['pack']}")
     loss = get_loss(config["loss"])
-    if isinstance(loss, R1Penalty):
-        if config["r1_gamma"] is not None:
-            loss.gamma = config["r1_gamma"]
-        config["r1_gamma"] = loss.gamma  # the run's configuration records the weight it used
-    elif config["r1_gamma"] is not None:
-        fail(f"--r1-gamma applies to the losses with an R1 penalty (ns-r1, ls-r1), not to {config['loss']}")
+    for key, attribute in R1_SETTINGS.items():  # --r1-gamma, --r1-every
+        if isinstance(loss, R1Penalty):
+            if config[key] is not None:
+                setattr(loss, attribute, config[key])
+            config[key] = getattr(loss, attribute)  # the run's configuration records what it used
+        elif config[key] is not None:
+            fail(f"--{key.replace('_', '-')} applies to the losses with an R1 penalty (ns-r1, ls-r1), "
+                 f"not to {config['loss']}")
 
     minigan.manual_seed(config["seed"])
     data = get_dataset(config["dataset"])

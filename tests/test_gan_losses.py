@@ -143,7 +143,7 @@ def test_penalty_flags_and_paper_settings():
     for name in LOSSES:
         loss = get_loss(name)
         assert loss.has_penalty == (name in ("wgan-gp", "ns-r1", "ls-r1"))
-        assert loss.penalty_every == (4 if name == "ls-r1" else 1)
+        assert loss.penalty_every == (8 if name == "ls-r1" else 1)
         if not loss.has_penalty:
             assert loss.penalty(None, None, None) is None
     assert (get_loss("ns-r1").gamma, get_loss("ls-r1").gamma, LOSSES["ls-r1"](gamma=2.0).gamma) == (1.0, 0.05, 2.0)

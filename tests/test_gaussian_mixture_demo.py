@@ -36,6 +36,9 @@ def run_demo(*flags, env=None):
     (["--r1-gamma", "0"], "--r1-gamma: '0' must be a positive finite number"),
     (["--r1-gamma", "0.1"], "--r1-gamma applies to the losses with an R1 penalty (ns-r1, ls-r1), not to "
                             "least-squares"),
+    (["--r1-every", "0"], "--r1-every: '0' must be an integer >= 1"),
+    (["--r1-every", "4"], "--r1-every applies to the losses with an R1 penalty (ns-r1, ls-r1), not to "
+                          "least-squares"),
     (["--dataset", "moons"], "--dataset: invalid choice: 'moons'"),
     (["--loss", "softmax"], "--loss 'softmax' is not one of"),
     (["--batch-size", "30"], "--batch-size 30 must be a multiple of the pack size 4"),
@@ -88,14 +91,16 @@ def test_demo_writes_its_outputs_and_resumes(tmp_path):
     assert json.loads((out / "metrics.json").read_text())["steps"] == 300
 
 
-def test_r1_gamma_is_the_losss_own_unless_the_flag_sets_it(tmp_path):
-    """The grid's ls-r1 records its own gamma, 0.05, unless --r1-gamma says otherwise."""
-    gammas = []
-    for name, flags in (("own", ()), ("flag", ("--r1-gamma", "0.1"))):
+def test_r1_settings_are_the_losss_own_unless_the_flags_set_them(tmp_path):
+    """The grid's ls-r1 records its own gamma and interval, 0.05 and every 8th update of D,
+    unless --r1-gamma and --r1-every say otherwise."""
+    recorded = []
+    for name, flags in (("own", ()), ("flags", ("--r1-gamma", "0.1", "--r1-every", "4"))):
         result = run_demo("--dataset", "grid", "--steps", "2", "--no-plots", *flags, "--out", str(tmp_path / name))
         assert result.returncode == 0, result.stderr
-        gammas.append(json.loads((tmp_path / name / "metrics.json").read_text())["config"]["r1_gamma"])
-    assert gammas == [0.05, 0.1]
+        config = json.loads((tmp_path / name / "metrics.json").read_text())["config"]
+        recorded.append((config["r1_gamma"], config["r1_every"]))
+    assert recorded == [(0.05, 8), (0.1, 4)]
 
 
 def test_short_seeded_run_covers_several_modes_of_the_ring():

@@ -80,7 +80,9 @@ def test_n_critic_discriminator_updates_per_generator_update(xp):
 
 
 def test_lazy_penalty_on_every_kth_discriminator_update(xp):
-    trainer = _trainer(loss="ls-r1", n_critic=3)  # penalty_every = 4
+    loss = LOSSES["ls-r1"]()
+    loss.penalty_every = 4
+    trainer = _trainer(loss=loss, n_critic=3)
     updates, penalised = [0], []
     d_step, penalty = trainer.d_optimizer.step, trainer.loss.penalty
 
@@ -101,11 +103,12 @@ def test_lazy_penalty_on_every_kth_discriminator_update(xp):
 def test_a_lazy_penalty_counts_k_times(xp):
     losses = []
     for with_penalty in (True, False):
-        trainer = _trainer(loss="ls-r1")
+        loss = LOSSES["ls-r1"]()
+        loss.penalty_every = 3
         # a penalty of 0.5 on the real batch's backend and dtype (a NumPy constant would not mix with CuPy)
-        trainer.loss.penalty = lambda D, real, fake: (real * 0.0).sum() + 0.5
-        losses.append(trainer.discriminator_step(with_penalty)[0].item())
-    assert losses[0] - losses[1] == pytest.approx(4 * 0.5, rel=1e-12)
+        loss.penalty = lambda D, real, fake: (real * 0.0).sum() + 0.5
+        losses.append(_trainer(loss=loss).discriminator_step(with_penalty)[0].item())
+    assert losses[0] - losses[1] == pytest.approx(3 * 0.5, rel=1e-12)
 
 
 @pytest.mark.parametrize("every", [0, 2.5])

@@ -306,14 +306,14 @@ class LeastSquaresR1(R1Penalty, LeastSquares):
         d_fake = 0.5 mean(l^2)
         g      = 0.5 mean((l - 1)^2)
 
-    with gamma 0.05. The penalty is added on every 4th update of D, 4 times as strong
+    with gamma 0.05. The penalty is added on every 8th update of D, 8 times as strong
     (``penalty_every``). On the grid, the least-squares loss keeps the modes sharp and the
     penalty keeps their shares even (docs/results.md).
     """
 
     name = "ls-r1"
     gamma = 0.05
-    penalty_every = 4
+    penalty_every = 8
 
 
 LOSSES = {cls.name: cls for cls in (Minimax, NonSaturating, LeastSquares, Hinge, Wasserstein,

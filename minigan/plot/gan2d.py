@@ -10,18 +10,35 @@ from matplotlib.figure import Figure
 
 
 def _draw(ax, real, fake, surface, extent, title):
-    """Draw the surface, the real points and the generated points on ``ax``."""
-    limit = max(float(numpy.abs(surface).max()), 1e-6)
-    ax.imshow(surface, origin="lower", extent=extent, cmap="RdBu_r", vmin=-limit, vmax=limit, alpha=0.6)
-    ax.contour(surface, levels=[0.0], origin="lower", extent=extent, colors="k", linewidths=0.8)
+    """Draw the surface, the real points and the generated points on ``ax``.
+
+    Returns what changes from one frame of the animation to the next: the surface's image,
+    the generated points and the decision boundary, for ``_redraw``.
+    """
+    image = ax.imshow(surface, origin="lower", extent=extent, cmap="RdBu_r", alpha=0.6)
     ax.scatter(real[:, 0], real[:, 1], s=3, c="k", label="real")
     # translucent, on top: where they pile up on a mode the real points still show through
-    ax.scatter(fake[:, 0], fake[:, 1], s=5, c="tab:orange", label="generated", alpha=0.35)
+    generated = ax.scatter(fake[:, 0], fake[:, 1], s=5, c="tab:orange", label="generated", alpha=0.35)
     ax.set_xlim(extent[0], extent[1])
     ax.set_ylim(extent[2], extent[3])
     ax.set_aspect("equal")
-    ax.set_title(title)
     ax.legend(loc="upper right", fontsize="small", markerscale=3)
+    return _redraw(ax, [image, generated, None], fake, surface, extent, title)
+
+
+def _redraw(ax, artists, fake, surface, extent, title):
+    """Show another frame's points and surface with the artists ``_draw`` made (cheaper
+    than drawing the axes again); returns the artists."""
+    image, generated, boundary = artists
+    limit = max(float(numpy.abs(surface).max()), 1e-6)  # a colour scale symmetric about 0
+    image.set_data(surface)
+    image.set_clim(-limit, limit)
+    generated.set_offsets(fake)
+    if boundary is not None:
+        boundary.remove()
+    boundary = ax.contour(surface, levels=[0.0], origin="lower", extent=extent, colors="k", linewidths=0.8)
+    ax.set_title(title)
+    return [image, generated, boundary]
 
 
 def save_samples_figure(path, real, fake, surface, extent, title=""):
@@ -39,8 +56,14 @@ def save_animation(path, frames, real, extent, fps=6):
     fig = Figure(figsize=(5, 5))
     ax = fig.add_subplot()
     writer = PillowWriter(fps=fps)
+    artists = None
     with writer.saving(fig, path, dpi=80):
         for step, fake, surface in frames:
-            ax.clear()
-            _draw(ax, real, fake, surface, extent, f"step {step}")
+            title = f"step {step}"
+            if artists is None:
+                artists = _draw(ax, real, fake, surface, extent, title)
+                ax.set_xticks([])  # no tick labels to lay out again in every frame: the
+                ax.set_yticks([])  # GIF shows motion, samples.png the coordinates
+            else:
+                artists = _redraw(ax, artists, fake, surface, extent, title)
             writer.grab_frame()
