@@ -62,8 +62,10 @@ def save_animation(path, frames, real, extent, fps=6):
             title = f"step {step}"
             if artists is None:
                 artists = _draw(ax, real, fake, surface, extent, title)
-                ax.set_xticks([])  # no tick labels to lay out again in every frame: the
-                ax.set_yticks([])  # GIF shows motion, samples.png the coordinates
+                # no tick labels to lay out again in every frame (most of a frame's drawing
+                # time): the GIF shows the motion, samples.png the coordinates
+                ax.set_xticks([])
+                ax.set_yticks([])
             else:
                 artists = _redraw(ax, artists, fake, surface, extent, title)
             writer.grab_frame()
