@@ -10,6 +10,7 @@ from minigan import nn, optim
 from minigan.gan import LOSSES
 from minigan.train import GANTrainer, NonFiniteLossError, fit, load_checkpoint, save_checkpoint
 from minigan.train import checkpoint as checkpoint_module
+from minigan.train.trainer import grad_norm
 
 
 def _models(width=8, dtype="float64"):
@@ -77,6 +78,17 @@ def test_n_critic_discriminator_updates_per_generator_update(xp):
     assert trainer.g_optimizer.state[0]["step"] == 1
     for key in ("d_loss", "g_loss", "d_real", "d_fake", "d_grad_norm", "g_grad_norm"):
         assert np.isfinite(float(stats[key]))
+
+
+def test_grad_norm_is_the_norm_of_all_gradients_together(xp):
+    rng = np.random.default_rng(0)
+    grads = [rng.standard_normal(shape).astype(np.float32) for shape in ((3, 4), (4,))]
+    params = [nn.Parameter(xp.zeros(g.shape, dtype="float32")) for g in grads + [grads[0]]]
+    for p, g in zip(params, grads):  # the last parameter has no gradient: it is left out
+        p.grad = minigan.Tensor(xp.asarray(g))
+    expected = np.sqrt(sum((g.astype(np.float64) ** 2).sum() for g in grads))
+    np.testing.assert_allclose(float(grad_norm(params)), expected, rtol=1e-6)
+    assert grad_norm(params[2:]) == 0.0
 
 
 def test_lazy_penalty_on_every_kth_discriminator_update(xp):

@@ -29,15 +29,14 @@ class Function:
     needs_input_grad = ()
 
     def __call__(self, *inputs):
-        inputs = self._as_tensors(inputs)
-        xs = [t.data for t in inputs]
+        inputs, xs = self._as_tensors(inputs)
         backend.get_array_module(*xs)  # raises on a NumPy/CuPy mix
         y = Tensor._of(self.forward(*xs))
         needs = tuple([t.requires_grad for t in inputs]) if grad_mode.is_grad_enabled() else ()
         if any(needs):
             self.inputs = inputs
             self.needs_input_grad = needs
-            self.generation = max(t.generation for t in inputs)
+            self.generation = max([t.generation for t in inputs])
             self.output = weakref.ref(y)  # weak: the output owns its creator, not the reverse
             y.creator, y.requires_grad, y.generation = self, True, self.generation + 1
         if trace.active:  # inside minigan.trace(): log this op (otherwise one list check)
@@ -45,7 +44,8 @@ class Function:
         return y
 
     def _as_tensors(self, inputs):
-        # plain loops and .data.dtype (not the dtype property): this runs for every op
+        # the inputs as tensors, and their arrays; plain loops and .data.dtype (not the dtype
+        # property): this runs for every op
         like = None
         for t in inputs:
             if isinstance(t, Tensor):
@@ -54,19 +54,20 @@ class Function:
         if like is None:
             raise TypeError(f"{self.name} needs at least one Tensor input")
         dtype = like.data.dtype
-        tensors = []
+        tensors, xs = [], []
         for t in inputs:
             if not isinstance(t, Tensor):
                 # constants take the tensor's dtype, so a Python float never promotes float32
                 xp = backend.get_array_module(like.data, t)
-                t = Tensor(xp.asarray(t, dtype=dtype))
+                t = Tensor._of(xp.asarray(t, dtype=dtype))
             elif t.data.dtype != dtype and "f" in (t.data.dtype.kind, dtype.kind):
                 raise TypeError(
                     f"{self.name}: inputs have different dtypes ({dtype} and {t.data.dtype}); "
                     "convert one with .astype(...) so that float64 does not creep into a float32 model"
                 )
             tensors.append(t)
-        return tensors
+            xs.append(t.data)
+        return tensors, xs
 
     @property
     def name(self):

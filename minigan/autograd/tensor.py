@@ -30,6 +30,9 @@ class Tensor:
     """
 
     __array_priority__ = 100  # ``ndarray + Tensor`` defers to ``Tensor.__radd__``
+    # every tensor starts with these, as class defaults, so that an op's result (``_of``) sets only
+    # ``data``; generation (1 + the creator's) orders the reverse pass
+    requires_grad, grad, creator, generation = False, None, None, 0
 
     def __init__(self, data, requires_grad=False, dtype=None):
         if isinstance(data, Tensor):
@@ -45,22 +48,15 @@ class Tensor:
             raise TypeError(f"Tensor data must be numeric, got dtype {self.data.dtype}")
         if requires_grad and self.data.dtype.kind != "f":
             raise TypeError(f"only floating-point tensors can require gradients, got dtype {self.data.dtype}")
-        self._start(self.data, bool(requires_grad))
+        self.requires_grad = bool(requires_grad)
 
     @classmethod
     def _of(cls, array):
         """A tensor around an op's result, without ``__init__``'s checks (the op's inputs were
-        checked): a training step makes hundreds of these, at about 0.3 instead of 0.46 us each."""
+        checked): a training step makes hundreds of these."""
         t = cls.__new__(cls)
-        t._start(backend.asarray(array), False)  # asarray: a reduction may return a NumPy scalar
+        t.data = backend.asarray(array)  # asarray: a reduction may return a NumPy scalar
         return t
-
-    def _start(self, data, requires_grad):  # the fields every tensor starts with
-        self.data = data
-        self.requires_grad = requires_grad
-        self.grad = None
-        self.creator = None
-        self.generation = 0  # 1 + the creator's generation: orders the reverse pass
 
     # ------------------------------------------------------------ array facts
     @property

@@ -59,10 +59,11 @@ class GANLoss:
     def score(self, logits):
         """D's mean output on a batch, for logging: here the mean logit.
 
-        A 0-d array, not a Python float, so that a GPU run does not wait for it: ``float()``
-        reads it when the number is wanted.
+        A 0-d array (a NumPy scalar on NumPy), not a Python float, so that a GPU run does not
+        wait for it: ``float()`` reads it when the number is wanted. Computed on the raw array:
+        a number to log needs no graph.
         """
-        return self._check(logits).detach().mean().data
+        return self._check(logits).data.mean()
 
     def after_d_step(self, discriminator):
         """Clamp every parameter of ``discriminator`` to [-clip_value, clip_value], in place.
@@ -119,7 +120,7 @@ class Minimax(GANLoss):
 
     def score(self, logits):
         """The mean probability D(x) = sigmoid(l) of "real", as a 0-d array."""
-        return F.sigmoid(self._check(logits).detach()).mean().data
+        return F.sigmoid(self._check(logits).detach()).data.mean()
 
 
 class NonSaturating(Minimax):
@@ -154,15 +155,15 @@ class LeastSquares(GANLoss):
 
     def d_real(self, logits):
         """0.5 mean((l - 1)^2): pull real scores to b = 1."""
-        return 0.5 * ((self._check(logits) - 1) ** 2).mean()
+        return 0.5 * F.mse_loss(self._check(logits), 1.0)
 
     def d_fake(self, logits):
         """0.5 mean(l^2): pull fake scores to a = 0."""
-        return 0.5 * (self._check(logits) ** 2).mean()
+        return 0.5 * F.mse_loss(self._check(logits), 0.0)
 
     def g(self, logits):
         """0.5 mean((l - 1)^2): G pulls the scores of its samples to c = 1."""
-        return 0.5 * ((self._check(logits) - 1) ** 2).mean()
+        return 0.5 * F.mse_loss(self._check(logits), 1.0)
 
 
 class Hinge(GANLoss):

@@ -19,10 +19,11 @@ from minigan.gan.losses import get_loss
 
 def grad_norm(parameters):
     """The L2 norm of all the parameters' gradients together, as a 0-d array (no host sync)."""
-    squares = [(p.grad.data * p.grad.data).sum() for p in parameters if p.grad is not None]
-    if not squares:
+    grads = [p.grad.data for p in parameters if p.grad is not None]
+    if not grads:
         return 0.0
-    return backend.get_array_module(squares[0]).sqrt(sum(squares))
+    xp = backend.get_array_module(*grads)
+    return xp.sqrt(sum(xp.vdot(g, g) for g in grads))  # vdot: the sum of squares in one BLAS call
 
 
 class GANTrainer:

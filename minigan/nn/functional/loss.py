@@ -10,7 +10,8 @@ for any x (x = +-1000 included), whereas log(sigmoid(x)) overflows or returns lo
 gradient is sigmoid(x) - t: the prediction minus the target.
 """
 
-from minigan.autograd import Tensor
+from minigan.autograd import Function, Tensor
+from minigan.autograd.ops import sum_to
 from minigan.nn.functional.activation import softplus
 
 REDUCTIONS = ("mean", "sum", "none")
@@ -47,8 +48,28 @@ def binary_cross_entropy_with_logits(input, target, reduction="mean"):
     return _reduce(softplus(input) - target * input, reduction)
 
 
+class MeanSquaredError(Function):
+    """y = mean((x - t)^2) over all n elements (t broadcast to x's shape).
+
+    One op with its own backward rather than a subtraction, a square and a mean: LSGAN's
+    losses take it on 64 or 128 logits in the Gaussian-mixture demo, where each op's fixed
+    cost outweighs its arithmetic, and this is 4 ops forward and back instead of 12.
+    """
+
+    def forward(self, x, t):
+        d = x - t
+        return (d * d).mean()
+
+    def backward(self, gy):
+        x, t = self.inputs
+        gx = (x - t) * (gy * (2.0 / x.size))  # dy/dx = 2 (x - t) / n
+        return gx, (sum_to(-gx, t.shape) if self.needs_input_grad[1] else None)  # dy/dt = -dy/dx
+
+
 def mse_loss(input, target, reduction="mean"):
     """Mean squared error: (x - t)^2 elementwise, then reduced as in ``binary_cross_entropy_with_logits``."""
     _check("mse_loss", input, target, reduction)
+    if reduction == "mean":
+        return MeanSquaredError()(input, target)
     diff = input - target
     return _reduce(diff * diff, reduction)
