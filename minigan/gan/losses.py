@@ -119,7 +119,7 @@ class Minimax(GANLoss):
         return -F.binary_cross_entropy_with_logits(self._check(logits), 0.0)
 
     def score(self, logits):
-        """The mean probability D(x) = sigmoid(l) of "real", as a 0-d array."""
+        """The mean probability D(x) = sigmoid(l) of "real", as a 0-d array (a NumPy scalar on NumPy)."""
         return F.sigmoid(self._check(logits).detach()).data.mean()
 
 
