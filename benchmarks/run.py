@@ -1,13 +1,13 @@
-"""The benchmark: minigan and PyTorch on workloads A and B, side by side, with the NumPy floor.
+"""The benchmark: minigan and PyTorch on workloads A and B, side by side, with the NumPy floor
+and, on A, the same step written by hand in NumPy (``benchmarks.by_hand``).
 
     python -m benchmarks.run                       # the full run of WORKLOADS.md (minutes)
     python -m benchmarks.run --repeats 1 --warmup 1 --steps 5    # a smoke run
 
-Every measurement runs in a fresh process, interleaved (minigan, PyTorch, floor, again ...),
-``--repeats`` times,
-so that drift on a shared machine hits every implementation alike. Each process builds its
-workload, warms up, times each step with ``time.perf_counter`` and reports its times and its
-peak resident memory (``resource.getrusage``) as one JSON line.
+Every measurement runs in a fresh process, interleaved (minigan, by hand, PyTorch, floor,
+again ...), ``--repeats`` times, so that drift on a shared machine hits every implementation
+alike. Each process builds its workload, warms up, times each step with ``time.perf_counter``
+and reports its times and its peak resident memory (``resource.getrusage``) as one JSON line.
 """
 
 import argparse
@@ -21,12 +21,14 @@ import subprocess
 import sys
 import time
 
-from benchmarks import floor
+from benchmarks import by_hand, floor
 from benchmarks.spec import THREADS, WORKLOADS, sizes
 from minigan.memory import keep_freed_memory
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
-IMPLEMENTATIONS = ("minigan", "torch", "floor")
+IMPLEMENTATIONS = ("minigan", "by-hand", "torch", "floor")
+MODULES = {"minigan": "workloads_minigan", "by-hand": "by_hand", "torch": "workloads_torch"}
+NAMES = {"torch": "PyTorch", "by-hand": "by-hand", "floor": "floor"}  # as the ratios name them
 
 
 def torch_available():
@@ -44,8 +46,7 @@ def measure(implementation, workload, warmup, steps, **overrides):
     """Build and time one workload in this process; returns times (ms) and memory (MiB)."""
     settings = sizes(workload, **overrides)
     if implementation != "floor":
-        module = "workloads_minigan" if implementation == "minigan" else "workloads_torch"
-        make_step = importlib.import_module(f"benchmarks.{module}").make_step
+        make_step = importlib.import_module(f"benchmarks.{MODULES[implementation]}").make_step
     base = rss_mib()  # after the imports: the interpreter and the array library
     if implementation == "floor":
         keep_freed_memory()  # NumPy under minigan's allocator policy: the floor minigan runs on
@@ -97,11 +98,14 @@ def table(summaries, workloads):
     lines.append("")
     for w in workloads:
         s = summaries[w]
-        parts = [f"minigan/floor {s['minigan']['median'] / s['floor']['median']:.2f}x"]
-        if "torch" in s:
-            parts.insert(0, f"minigan/PyTorch {s['minigan']['median'] / s['torch']['median']:.2f}x")
-            parts.append(f"peak RSS minigan/PyTorch {s['minigan']['peak'] / s['torch']['peak']:.2f}x")
-        lines.append(f"{w}: " + ", ".join(parts) + "  (medians from this run)")
+        for impl in ("minigan", "by-hand"):
+            if impl not in s:
+                continue
+            against = [other for other in ("torch", "by-hand", "floor") if other in s and other != impl]
+            parts = [f"{impl}/{NAMES[other]} {s[impl]['median'] / s[other]['median']:.2f}x" for other in against]
+            if impl == "minigan" and "torch" in s:
+                parts.append(f"peak RSS minigan/PyTorch {s['minigan']['peak'] / s['torch']['peak']:.2f}x")
+            lines.append(f"{w}: " + ", ".join(parts) + "  (medians from this run)")
     return "\n".join(lines)
 
 
@@ -145,12 +149,13 @@ def main(argv=None):
     if args.no_torch or not torch_available():
         implementations.remove("torch")
         if not args.no_torch:
-            print("PyTorch is not installed: measuring minigan and the floor only "
+            print("PyTorch is not installed: measuring minigan, by hand and the floor only "
                   "(pip install torch to compare).")
-    results = {w: {impl: [] for impl in implementations} for w in args.workloads}
+    results = {w: {impl: [] for impl in implementations if impl != "by-hand" or w in by_hand.WORKLOADS}
+               for w in args.workloads}  # the by-hand step is written for A only
     for repeat in range(args.repeats):
         for w in args.workloads:
-            for impl in implementations:  # interleaved: minigan, PyTorch, floor, minigan, ...
+            for impl in results[w]:  # interleaved: minigan, by hand, PyTorch, floor, minigan, ...
                 warmup = WORKLOADS[w]["warmup"] if args.warmup is None else args.warmup
                 steps = WORKLOADS[w]["steps"] if args.steps is None else args.steps
                 print(f"[{repeat + 1}/{args.repeats}] {impl} {w} ...", file=sys.stderr, flush=True)

@@ -8,8 +8,8 @@ import importlib.util
 import numpy as np
 import pytest
 
-from benchmarks import floor
-from benchmarks.run import measure
+from benchmarks import by_hand, floor
+from benchmarks.run import measure, summarise, table
 from benchmarks.spec import sizes
 from benchmarks.workloads_minigan import make_step
 from minigan.autograd import Function
@@ -60,6 +60,37 @@ def test_measure_reports_times_and_memory(workload):
     result = measure("minigan", workload, warmup=1, steps=2, **TINY[workload])
     assert len(result["times_ms"]) == 2 and all(t > 0 for t in result["times_ms"])
     assert result["peak_rss_mib"] >= result["base_rss_mib"] > 0
+
+
+def test_by_hand_step_makes_minigans_updates_bit_for_bit():
+    """The by-hand step is minigan's arithmetic without the engine: same seed, same parameters."""
+    hand = by_hand.make_step("A", **TINY["A"])
+    for _ in range(3):
+        hand()
+    step = make_step("A", **TINY["A"])  # seeds minigan again: the same weights, data and noise
+    initial = [p.copy() for p in float32_parameters(step)]
+    for _ in range(3):
+        step()
+    pairs = zip(hand.G + hand.D, float32_parameters(step), initial)
+    for i, (theirs, ours, start) in enumerate(pairs):
+        assert not np.array_equal(ours, start), f"parameter {i} did not move"
+        np.testing.assert_array_equal(theirs, ours, err_msg=f"parameter {i}")
+
+
+def test_by_hand_is_written_for_workload_a_only():
+    with pytest.raises(ValueError, match="workload A only"):
+        by_hand.make_step("B")
+
+
+def test_table_gives_each_ratio_from_the_medians():
+    def result(*times):
+        return {"times_ms": list(times), "peak_rss_mib": 10.0, "base_rss_mib": 5.0}
+
+    summaries = {"A": {"minigan": summarise([result(30, 20, 10)]), "by-hand": summarise([result(10)]),
+                       "floor": summarise([result(8)])}}
+    report = table(summaries, ["A"])
+    assert "minigan/by-hand 2.00x, minigan/floor 2.50x" in report
+    assert "by-hand/floor 1.25x" in report
 
 
 def test_floor_counts_the_flops_of_workloads_md():
