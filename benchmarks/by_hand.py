@@ -3,8 +3,8 @@
 The same networks (minigan's own initial weights), data, noise, non-saturating loss and Adam
 as ``benchmarks.workloads_minigan``, with every gradient written out layer by layer, as a
 reader would write it on paper. What is left is what any NumPy step of this GAN must do:
-the 45 matrix products of the floor, plus the elementwise passes of the biases, LeakyReLU,
-the loss and Adam. So it sits between the floor and minigan, and the gap between it and
+the floor's matrix products (the three with an inner size of 1 as broadcast products, as
+minigan makes them), plus the elementwise passes of the biases, LeakyReLU, the loss and Adam. So it sits between the floor and minigan, and the gap between it and
 minigan is the cost of the engine: the graph, the ``Tensor``s, the generic ops.
 
 Workload A only: B's convolutions by hand would repeat minigan's own im2col code.
