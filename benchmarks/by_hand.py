@@ -4,8 +4,10 @@ The same networks (minigan's own initial weights), data, noise, non-saturating l
 as ``benchmarks.workloads_minigan``, with every gradient written out layer by layer, as a
 reader would write it on paper. What is left is what any NumPy step of this GAN must do:
 the floor's matrix products (the three with an inner size of 1 as broadcast products, as
-minigan makes them), plus the elementwise passes of the biases, LeakyReLU, the loss and Adam. So it sits between the floor and minigan, and the gap between it and
-minigan is the cost of the engine: the graph, the ``Tensor``s, the generic ops.
+minigan makes them), plus the elementwise passes of the biases, LeakyReLU, the loss and
+Adam (minigan's own ``Adam.update``, which works on raw arrays). So it sits between the
+floor and minigan, and the gap between it and minigan is the cost of the engine: the graph,
+the ``Tensor``s, the generic ops.
 
 Workload A only: B's convolutions by hand would repeat minigan's own im2col code.
 ``tests/test_benchmarks.py`` checks that a step here moves every parameter as minigan's
@@ -19,6 +21,7 @@ import numpy as np
 import minigan
 from minigan import nn
 from minigan.data.toy2d import ring
+from minigan.optim import Adam
 
 from benchmarks.models import mlp_pair
 from benchmarks.spec import ADAM, POOL, RING, SLOPE, sizes
@@ -76,31 +79,14 @@ def bce_grad(logits, target):
     return g
 
 
-class Adam:
-    """Adam on a list of arrays, in the order of ``minigan.optim.Adam``'s formulas."""
+def adam_step(optimizer, grads):
+    """One step of a minigan optimizer with the gradients as raw arrays, one per parameter.
 
-    def __init__(self, params, lr, betas, eps):
-        self.params, self.lr, (self.beta1, self.beta2), self.eps = params, lr, betas, eps
-        self.m = [np.zeros_like(p) for p in params]
-        self.v = [np.zeros_like(p) for p in params]
-        self.t = 0
-
-    def step(self, grads):
-        """One update of every parameter with its gradient."""
-        self.t += 1
-        b1, b2 = self.beta1, self.beta2
-        for p, g, m, v in zip(self.params, grads, self.m, self.v):
-            m *= b1
-            m += (1 - b1) * g  # m = b1 m + (1 - b1) g
-            v *= b2
-            v += (1 - b2) * g * g  # v = b2 v + (1 - b2) g^2
-            denom = v / (1 - b2 ** self.t)
-            np.sqrt(denom, out=denom)
-            denom += self.eps  # sqrt(v_hat) + eps
-            update = m / (1 - b1 ** self.t)
-            update *= self.lr
-            update /= denom
-            p -= update  # p = p - lr m_hat / (sqrt(v_hat) + eps)
+    ``update`` is the optimizer's own math on raw arrays, outside any graph: the step by hand
+    shares it rather than writing Adam again.
+    """
+    for p, g, state in zip(optimizer.params, grads, optimizer.state):
+        optimizer.update(p, g, state)
 
 
 class Step:
@@ -112,18 +98,19 @@ class Step:
         # the same seed, networks and data as workloads_minigan.make_step, in the same order
         minigan.manual_seed(seed)
         G, D = mlp_pair(nn, self.z_dim, settings["width"])
-        self.G = [p.data.copy() for p in G.parameters()]  # [W0, b0, W1, b1, ...]
-        self.D = [p.data.copy() for p in D.parameters()]
+        self.g_adam, self.d_adam = Adam(G.parameters(), **ADAM), Adam(D.parameters(), **ADAM)
+        # [W0, b0, W1, b1, ...]: the very arrays that Adam updates in place
+        self.G = [p.data for p in self.g_adam.params]
+        self.D = [p.data for p in self.d_adam.params]
         data = ring(**RING)
         self.batches = itertools.cycle([data.sample(self.n).data for _ in range(POOL)])
-        self.g_adam = Adam(self.G, ADAM["lr"], ADAM["betas"], ADAM["eps"])
-        self.d_adam = Adam(self.D, ADAM["lr"], ADAM["betas"], ADAM["eps"])
 
     def noise(self):
         """z ~ N(0, I) from minigan's generator, as the trainer draws it."""
         return minigan.randn(self.n, self.z_dim).data
 
     def __call__(self):
+        """One D update, then one G update, as ``GANTrainer.step`` makes them."""
         # 1-2. D on a real batch (target 1) and on a generated one (target 0); G forward only
         real = next(self.batches)
         fake, _ = forward(self.G, self.noise())
@@ -133,13 +120,13 @@ class Step:
         fake_grads, _ = backward(self.D, fake_cache, bce_grad(fake_logits, 0))
         for g, g_fake in zip(d_grads, fake_grads):
             g += g_fake  # the loss is the sum of the two batches' losses
-        self.d_adam.step(d_grads)
+        adam_step(self.d_adam, d_grads)
         # 3. G through D, target 1: D's input gradient only, not its parameters'
         fake, g_cache = forward(self.G, self.noise())
         logits, d_cache = forward(self.D, fake)
         _, gx = backward(self.D, d_cache, bce_grad(logits, 1), weight_grads=False, input_grad=True)
         g_grads, _ = backward(self.G, g_cache, gx)
-        self.g_adam.step(g_grads)
+        adam_step(self.g_adam, g_grads)
 
 
 def make_step(workload, seed=0, **overrides):

@@ -28,7 +28,7 @@ from minigan.memory import keep_freed_memory
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 IMPLEMENTATIONS = ("minigan", "by-hand", "torch", "floor")
 MODULES = {"minigan": "workloads_minigan", "by-hand": "by_hand", "torch": "workloads_torch"}
-NAMES = {"torch": "PyTorch", "by-hand": "by-hand", "floor": "floor"}  # as the ratios name them
+NAMES = {"torch": "PyTorch"}  # as the ratios name an implementation, where not by its key
 
 
 def torch_available():
@@ -102,7 +102,7 @@ def table(summaries, workloads):
             if impl not in s:
                 continue
             against = [other for other in ("torch", "by-hand", "floor") if other in s and other != impl]
-            parts = [f"{impl}/{NAMES[other]} {s[impl]['median'] / s[other]['median']:.2f}x" for other in against]
+            parts = [f"{impl}/{NAMES.get(other, other)} {s[impl]['median'] / s[other]['median']:.2f}x" for other in against]
             if impl == "minigan" and "torch" in s:
                 parts.append(f"peak RSS minigan/PyTorch {s['minigan']['peak'] / s['torch']['peak']:.2f}x")
             lines.append(f"{w}: " + ", ".join(parts) + "  (medians from this run)")
