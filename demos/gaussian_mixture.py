@@ -18,7 +18,7 @@ import sys
 import time
 
 # One BLAS thread unless the environment asks for more, set before NumPy loads its BLAS: this
-# demo's products are small (a few hundred rows by 128), and one thread does them about as fast
+# demo's products are small (a few hundred rows by about 100), and one thread does them about as fast
 # as two that must meet after each product, or faster (docs/results.md times both).
 for _variable in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
     os.environ.setdefault(_variable, "1")
@@ -29,9 +29,9 @@ from cli import (add_run_flags, checkpoint_in, fail, import_minigan, int_at_leas
 # Defaults per data set: the settings behind the tables of docs/results.md.
 DEFAULTS = {
     "ring": dict(loss="least-squares", steps=25000, batch_size=512, lr=1e-3, betas=(0.5, 0.999), n_critic=1,
-                 z_dim=8, width=128, depth=3, pack=4, ema_decay=0.999, seed=0, r1_gamma=None, r1_every=None),
+                 z_dim=8, width=112, depth=3, pack=4, ema_decay=0.999, seed=0, r1_gamma=None, r1_every=None),
     "grid": dict(loss="ls-r1", steps=26000, batch_size=256, lr=2e-3, betas=(0.5, 0.999), n_critic=2,
-                 z_dim=8, width=128, depth=3, pack=4, ema_decay=0.999, seed=0, r1_gamma=None, r1_every=None),
+                 z_dim=8, width=96, depth=3, pack=4, ema_decay=0.999, seed=0, r1_gamma=None, r1_every=None),
 }  # r1_gamma, r1_every None: the loss's own (ns-r1 1 and 1, ls-r1 0.05 and 8); set by --r1-gamma, --r1-every
 R1_SETTINGS = {"r1_gamma": "gamma", "r1_every": "penalty_every"}  # the configuration's keys, the loss's attributes
 EVAL_SAMPLES = 2500  # the protocol's sample count
@@ -47,6 +47,8 @@ def build_parser():
     parser.add_argument("--loss", help="the GAN objective: minimax, non-saturating, least-squares, hinge, "
                         "wasserstein, wgan-gp, ns-r1 or ls-r1 (default: least-squares on the ring, "
                         "ls-r1 on the grid)")
+    parser.add_argument("--width", type=int_at_least(1), help="hidden units in each layer of G and D "
+                        "(default: 112 on the ring, 96 on the grid)")
     parser.add_argument("--r1-gamma", type=positive_float, help="the weight of the R1 penalty of ns-r1 and "
                         "ls-r1 (default: the loss's own, 1 and 0.05)")
     parser.add_argument("--r1-every", type=int_at_least(1), help="add the R1 penalty on every k-th update of D "

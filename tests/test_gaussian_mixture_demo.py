@@ -14,7 +14,7 @@ from minigan import optim
 from minigan.data import ring
 from minigan.metrics import mode_metrics
 from minigan.models import mlp_discriminator, mlp_generator
-from minigan.train import GANTrainer, fit
+from minigan.train import GANTrainer, fit, load_checkpoint
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 DEMO = ROOT / "demos" / "gaussian_mixture.py"
@@ -33,6 +33,7 @@ def run_demo(*flags, env=None):
     (["--lr", "inf"], "--lr: 'inf' must be a positive finite number"),
     (["--seed", "-3"], "--seed: '-3' must be an integer >= 0"),
     (["--n-critic", "0"], "--n-critic: '0' must be an integer >= 1"),
+    (["--width", "0"], "--width: '0' must be an integer >= 1"),
     (["--r1-gamma", "0"], "--r1-gamma: '0' must be a positive finite number"),
     (["--r1-gamma", "0.1"], "--r1-gamma applies to the losses with an R1 penalty (ns-r1, ls-r1), not to "
                             "least-squares"),
@@ -101,6 +102,18 @@ def test_r1_settings_are_the_losss_own_unless_the_flags_set_them(tmp_path):
         config = json.loads((tmp_path / name / "metrics.json").read_text())["config"]
         recorded.append((config["r1_gamma"], config["r1_every"]))
     assert recorded == [(0.05, 8), (0.1, 4)]
+
+
+def test_width_is_each_datasets_own_unless_the_flag_sets_it(tmp_path):
+    """The ring's networks have hidden layers of 112 and the grid's of 96, unless --width says otherwise;
+    the checkpoint's first layer of G shows the width the run used."""
+    shapes = []
+    for dataset, flags in (("ring", ()), ("grid", ()), ("grid", ("--width", "24"))):
+        out = tmp_path / f"{dataset}{len(flags)}"
+        result = run_demo("--dataset", dataset, "--steps", "1", "--no-plots", *flags, "--out", str(out))
+        assert result.returncode == 0, result.stderr
+        shapes.append(load_checkpoint(out / "checkpoint.npz")["generator"]["0.weight"].shape)
+    assert shapes == [(112, 8), (96, 8), (24, 8)]
 
 
 def test_short_seeded_run_covers_several_modes_of_the_ring():
