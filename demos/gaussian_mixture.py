@@ -47,8 +47,8 @@ def build_parser():
     parser.add_argument("--loss", help="the GAN objective: minimax, non-saturating, least-squares, hinge, "
                         "wasserstein, wgan-gp, ns-r1 or ls-r1 (default: least-squares on the ring, "
                         "ls-r1 on the grid)")
-    parser.add_argument("--width", type=int_at_least(1), help="hidden units in each layer of G and D "
-                        "(default: 112 on the ring, 96 on the grid)")
+    parser.add_argument("--width", type=int_at_least(1), help="hidden units in each layer of G and D (default: "
+                        f"{DEFAULTS['ring']['width']} on the ring, {DEFAULTS['grid']['width']} on the grid)")
     parser.add_argument("--r1-gamma", type=positive_float, help="the weight of the R1 penalty of ns-r1 and "
                         "ls-r1 (default: the loss's own, 1 and 0.05)")
     parser.add_argument("--r1-every", type=int_at_least(1), help="add the R1 penalty on every k-th update of D "
