@@ -3,7 +3,8 @@
 The layout follows the architecture:
 
 * ``minigan.backend``: NumPy or CuPy (``MINIGAN_BACKEND``), random numbers;
-* ``minigan.autograd``: ``Tensor``, ``Function``, the reverse pass, primitive ops, gradient checks,
+* ``minigan.autograd``: ``Tensor``, ``Function``, the reverse pass, primitive ops (exported here
+  as PyTorch exports them: ``minigan.cat``, ``minigan.where``, ...), gradient checks,
   ``trace()`` (every op of a forward and backward pass, as a table);
 * ``minigan.nn``: layers (``minigan.nn.functional`` holds their math), initialisation;
 * ``minigan.optim``: SGD and Adam;
@@ -14,6 +15,9 @@ The layout follows the architecture:
 
 from minigan import data, gan, memory, metrics, nn, optim, train
 from minigan.autograd import Function, Tensor, grad, is_grad_enabled, no_grad, set_grad_enabled
+from minigan.autograd import (
+    abs, cat, chunk, clamp, logsumexp, max, maximum, min, minimum, split, sqrt, stack, where,
+)
 from minigan.autograd.gradcheck import GradcheckError, gradcheck, gradgradcheck
 from minigan.autograd.trace import trace
 from minigan.backend import BackendError, get_array_module, manual_seed, to_numpy
@@ -28,4 +32,6 @@ __all__ = [
     "gradcheck", "gradgradcheck", "GradcheckError", "trace",
     "BackendError", "get_array_module", "manual_seed", "to_numpy",
     "randn", "rand", "zeros", "ones", "nn", "optim", "gan", "train", "data", "metrics",
+    "cat", "stack", "split", "chunk", "where", "maximum", "minimum", "clamp", "abs", "sqrt",
+    "max", "min", "logsumexp",
 ]

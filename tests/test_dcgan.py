@@ -5,7 +5,7 @@ import pytest
 
 import minigan
 from minigan import nn, optim
-from minigan.models import dcgan_discriminator, dcgan_generator
+from minigan.models import dcgan_discriminator, dcgan_generator, dcgan_init_
 from minigan.train import GANTrainer
 
 
@@ -51,6 +51,57 @@ def test_dcgan_initialisation(xp):
         if isinstance(module, (nn.BatchNorm1d, nn.BatchNorm2d)):
             assert abs(minigan.to_numpy(module.weight.data).mean() - 1) < 0.01
             assert not minigan.to_numpy(module.bias.data).any()
+
+
+def host(t):
+    """A Tensor's values as a NumPy array."""
+    return minigan.to_numpy(t.data)
+
+
+def dcgan_like():
+    """Every kind of layer DCGAN initialises, large enough for the statistics."""
+    return nn.Sequential(
+        nn.ConvTranspose2d(64, 32, 4, bias=False), nn.BatchNorm2d(4096), nn.ReLU(),
+        nn.Conv2d(32, 64, 4), nn.Linear(512, 256), nn.BatchNorm1d(8, affine=False),
+    )
+
+
+def test_dcgan_init_of_every_layer_kind(xp):
+    model = dcgan_like()
+    model[5].running_var[...] = 2.0
+    assert dcgan_init_(model) is model
+    for layer in (model[0], model[3], model[4]):
+        w = host(layer.weight)
+        assert w.mean() == pytest.approx(0.0, abs=0.001)
+        assert w.std() == pytest.approx(0.02, rel=0.03)
+    np.testing.assert_array_equal(host(model[3].bias), 0)
+    np.testing.assert_array_equal(host(model[4].bias), 0)
+    assert model[0].bias is None
+    gamma = host(model[1].weight)
+    assert gamma.mean() == pytest.approx(1.0, abs=0.002)
+    assert gamma.std() == pytest.approx(0.02, rel=0.05)
+    np.testing.assert_array_equal(host(model[1].bias), 0)
+    np.testing.assert_array_equal(minigan.to_numpy(model[5].running_var), 2.0)  # buffers untouched
+    assert all(p.dtype == np.float32 for p in model.parameters())
+
+
+def test_dcgan_init_follows_the_seed(xp):
+    minigan.manual_seed(0)
+    a = dcgan_init_(dcgan_like()).state_dict()
+    minigan.manual_seed(0)
+    b = dcgan_init_(dcgan_like()).state_dict()
+    for name in a:
+        np.testing.assert_array_equal(minigan.to_numpy(a[name]), minigan.to_numpy(b[name]))
+
+
+def test_nn_imports_without_the_models():
+    """The layers use nn.init's fillers, and nn.init imports no layer: no import circle."""
+    import ast
+    import pathlib
+
+    source = (pathlib.Path(minigan.__file__).parent / "nn" / "init.py").read_text()
+    imported = {node.module for node in ast.walk(ast.parse(source)) if isinstance(node, ast.ImportFrom)}
+    assert imported <= {"minigan"}, imported
 
 
 def test_generator_gradient_flows_through_the_discriminator(xp):

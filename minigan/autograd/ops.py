@@ -116,6 +116,27 @@ class Log(Function):
         return gy / x  # dy/dx = 1 / x
 
 
+class Abs(Function):
+    """y = |x|."""
+
+    def forward(self, x):
+        return _xp(x).abs(x)
+
+    def backward(self, gy):
+        (x,) = self.inputs
+        return gy * _xp(x.data).sign(x.data)  # dy/dx = sign(x): -1, 1, and 0 at the kink (as PyTorch)
+
+
+class Sqrt(Function):
+    """y = sqrt(x)."""
+
+    def forward(self, x):
+        return _xp(x).sqrt(x)
+
+    def backward(self, gy):
+        return gy / (2 * self.output())  # dy/dx = 1 / (2 sqrt(x)) = 1 / (2 y)
+
+
 class MatMul(Function):
     """y = x0 @ x1 for operands of 2 or more dimensions (leading dimensions broadcast)."""
 
@@ -167,6 +188,35 @@ def _normalize_axis(axis, ndim):
     return tuple(sorted(a % ndim for a in axes))
 
 
+def dim_index(dim, ndim, name, extra=0):
+    """``dim`` (an int, negative counting from the end) as an index in [0, ndim + extra).
+
+    ``extra=1`` admits one position past the last, where ``stack`` inserts a new dimension.
+    Raises ``IndexError`` naming the op ``name`` and the valid range, as PyTorch does.
+    """
+    if isinstance(dim, bool) or not isinstance(dim, numbers.Integral):
+        raise TypeError(f"{name}: dim must be an int, got {type(dim).__name__}")
+    size = ndim + extra
+    if not -size <= dim < size:
+        raise IndexError(f"{name}: dim {dim} is out of range for a tensor with {ndim} dimensions "
+                         f"(expected a dim in [{-size}, {size - 1}])")
+    return int(dim) % size
+
+
+def dims_tuple(dim, ndim, name):
+    """``dim`` (an int or a tuple of ints) as a sorted tuple of distinct indices in [0, ndim)."""
+    dims = tuple(dim) if isinstance(dim, (tuple, list)) else (dim,)
+    axes = tuple(sorted(dim_index(d, ndim, name) for d in dims))
+    if len(set(axes)) != len(axes):
+        raise ValueError(f"{name}: dim {dim} names a dimension twice")
+    return axes
+
+
+def kept_shape(shape, axes):
+    """``shape`` with the reduced ``axes`` kept as size 1: where a reduction's gradient broadcasts from."""
+    return tuple(1 if a in axes else n for a, n in enumerate(shape))
+
+
 class Sum(Function):
     """y = sum of x over ``axis`` (all axes when None)."""
 
@@ -180,8 +230,7 @@ class Sum(Function):
     def backward(self, gy):
         (x,) = self.inputs
         # every summed element gets dL/dy: put the summed axes back as size 1, then broadcast
-        kept = tuple(1 if a in self.axes else n for a, n in enumerate(x.shape))
-        return broadcast_to(gy.reshape(kept), x.shape)
+        return broadcast_to(gy.reshape(kept_shape(x.shape, self.axes)), x.shape)
 
 
 class BroadcastTo(Function):
@@ -364,6 +413,16 @@ def log(x):
     return Log()(x)
 
 
+def abs(x):
+    """Elementwise absolute value |x|."""
+    return Abs()(x)
+
+
+def sqrt(x):
+    """Elementwise square root."""
+    return Sqrt()(x)
+
+
 def sum(x, axis=None, keepdims=False):
     """Sum over ``axis`` (an int, a tuple, or None for all axes)."""
     return Sum(axis, keepdims)(x)
@@ -420,7 +479,7 @@ Tensor.__neg__ = neg
 Tensor.__pow__ = pow
 Tensor.__matmul__, Tensor.__rmatmul__ = matmul, _swap(matmul)
 Tensor.__getitem__ = getitem
-Tensor.exp, Tensor.log = exp, log
+Tensor.exp, Tensor.log, Tensor.abs, Tensor.sqrt = exp, log, abs, sqrt
 Tensor.sum, Tensor.mean = sum, mean
 Tensor.reshape, Tensor.transpose, Tensor.astype = reshape, transpose, astype
 Tensor.T = property(transpose, doc="``x`` with its axes reversed.")

@@ -3,6 +3,6 @@
 from minigan.models.mlp import Pack, mlp, mlp_discriminator, mlp_generator
 
 __all__ = ["Pack", "mlp", "mlp_generator", "mlp_discriminator"]
-from minigan.models.dcgan import dcgan_discriminator, dcgan_generator, feature_map_size
+from minigan.models.dcgan import dcgan_discriminator, dcgan_generator, dcgan_init_, feature_map_size
 
-__all__ += ["dcgan_generator", "dcgan_discriminator", "feature_map_size"]
+__all__ += ["dcgan_generator", "dcgan_discriminator", "dcgan_init_", "feature_map_size"]

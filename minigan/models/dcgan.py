@@ -15,7 +15,25 @@ with respect to its own image is no longer the per-sample gradient the penalty c
 """
 
 from minigan import nn
-from minigan.nn.init import dcgan_init_
+from minigan.nn.init import normal_, zeros_
+
+
+def dcgan_init_(model):
+    """DCGAN's initialisation (Radford et al., 2016), in place on a whole model; returns it.
+
+    Conv2d, ConvTranspose2d and Linear weights ~ N(0, 0.02), their biases 0; BatchNorm
+    weights (scales) ~ N(1, 0.02), their biases 0. Other modules are left as they are.
+    """
+    for module in model.modules():
+        if isinstance(module, (nn.Conv2d, nn.ConvTranspose2d, nn.Linear)):
+            normal_(module.weight, 0.0, 0.02)
+        elif isinstance(module, (nn.BatchNorm1d, nn.BatchNorm2d)) and module.weight is not None:
+            normal_(module.weight, 1.0, 0.02)  # a scale: centred on 1 so the layer starts as the identity
+        else:
+            continue
+        if module.bias is not None:
+            zeros_(module.bias)
+    return model
 
 
 def feature_map_size(image_size):

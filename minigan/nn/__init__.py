@@ -3,17 +3,20 @@
 * ``minigan.nn.functional`` (``from minigan.nn import functional as F``): the math, as
   functions of tensors with hand-written backward passes;
 * the layers below: ``Module``\\ s that hold parameters and call those functions;
-* ``minigan.nn.init``: in-place initialisers and ``dcgan_init_``.
+* ``minigan.nn.init``: in-place initialisers;
+* ``minigan.nn.utils``: ``spectral_norm``.
 """
 
-from minigan.nn import functional, init
+from minigan.nn import functional, init, utils
 from minigan.nn.modules import (
-    BatchNorm1d, BatchNorm2d, Conv2d, ConvTranspose2d, Flatten, LeakyReLU, Linear, Module,
-    Parameter, ReLU, Sequential, Sigmoid, Tanh, Unflatten,
+    ELU, AvgPool2d, BatchNorm1d, BatchNorm2d, Conv2d, ConvTranspose2d, Dropout, Embedding, Flatten,
+    Identity, InstanceNorm2d, LeakyReLU, Linear, Module, ModuleList, Parameter, ReflectionPad2d,
+    ReLU, Sequential, Sigmoid, Softmax, Tanh, Unflatten, Upsample,
 )
 
 __all__ = [
-    "functional", "init", "Module", "Parameter", "Sequential", "Linear", "Conv2d",
-    "ConvTranspose2d", "BatchNorm1d", "BatchNorm2d", "ReLU", "LeakyReLU", "Tanh", "Sigmoid",
-    "Flatten", "Unflatten",
+    "functional", "init", "utils", "Module", "Parameter", "Sequential", "ModuleList", "Identity",
+    "Linear", "Conv2d", "ConvTranspose2d", "BatchNorm1d", "BatchNorm2d", "InstanceNorm2d",
+    "Embedding", "Dropout", "ReLU", "LeakyReLU", "ELU", "Tanh", "Sigmoid", "Softmax", "Flatten",
+    "Unflatten", "Upsample", "ReflectionPad2d", "AvgPool2d",
 ]

@@ -1,12 +1,12 @@
 """Elementwise activations. Each keeps only what its backward needs.
 
 ReLU and LeakyReLU multiply by a constant slope (1 or ``a``), so their second derivative is
-exactly zero away from the kink at 0. Tanh and Sigmoid write their derivative with their
+exactly zero away from the kink at 0. Tanh, Sigmoid and ELU write their derivative with their
 own output ``y``, which is itself a differentiable function of ``x``.
 """
 
 from minigan import backend
-from minigan.autograd import Function
+from minigan.autograd import Function, where
 
 
 class ReLU(Function):
@@ -47,6 +47,25 @@ class LeakyReLU(Function):
         slope *= self.a
         slope += positive
         return gy * slope  # dL/dx = dL/dy * (1 if x > 0 else a)
+
+
+class ELU(Function):
+    """y = x for x > 0, ``alpha * (exp(x) - 1)`` otherwise."""
+
+    def __init__(self, alpha):
+        self.alpha = alpha
+
+    def forward(self, x):
+        xp = backend.get_array_module(x)
+        # expm1 of min(x, 0): the exponential of a large positive x, which where() would
+        # discard, is never computed (it would overflow)
+        return xp.where(x > 0, x, self.alpha * xp.expm1(xp.minimum(x, 0)))
+
+    def backward(self, gy):
+        (x,) = self.inputs
+        y = self.output()
+        # dy/dx = 1 for x > 0, alpha e^x = y + alpha otherwise: written with y, differentiable again
+        return gy * where(x.data > 0, 1.0, y + self.alpha)
 
 
 class Tanh(Function):
@@ -91,6 +110,12 @@ def relu(x):
 def leaky_relu(x, negative_slope=0.01):
     """x where x > 0, else ``negative_slope * x`` (0.2 in DCGAN's discriminator)."""
     return LeakyReLU(negative_slope)(x)
+
+
+def elu(x, alpha=1.0):
+    """x where x > 0, else ``alpha * (exp(x) - 1)``: a smooth ReLU whose negative side
+    saturates at -alpha (BEGAN's networks use it)."""
+    return ELU(alpha)(x)
 
 
 def tanh(x):

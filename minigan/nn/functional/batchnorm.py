@@ -95,6 +95,16 @@ def batch_norm(x, running_mean, running_var, weight=None, bias=None, training=Fa
     else:
         inv_std = (running_var.reshape(channels) + eps) ** -0.5  # a constant: not learned
         x_hat = (x - running_mean.reshape(channels)) * inv_std
+    return affine(x_hat, weight, bias)
+
+
+def affine(x_hat, weight, bias):
+    """y = gamma * x_hat + beta per channel (axis 1), either skipped when None.
+
+    Ordinary broadcast ``*`` and ``+``: their backward passes give dL/dgamma = sum(gy * x_hat),
+    dL/dbeta = sum(gy) and dL/dx_hat = gamma * gy.
+    """
+    channels = (1, x_hat.shape[1]) + (1,) * (x_hat.ndim - 2)  # gamma, beta (C,) broadcast as (1, C, 1, 1)
     y = x_hat
     if weight is not None:
         y = y * weight.reshape(channels)

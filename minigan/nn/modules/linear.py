@@ -40,3 +40,18 @@ class Linear(Module):
         """The settings shown by ``repr``, as PyTorch shows them."""
         return (f"in_features={self.in_features}, out_features={self.out_features}, "
                 f"bias={self.bias is not None}")
+
+
+class Identity(Module):
+    """y = x: a placeholder layer (a head switched off, a skipped normalisation).
+
+    Any arguments are accepted and ignored, as in PyTorch, so ``Identity(64)`` can stand in
+    for ``BatchNorm2d(64)``.
+    """
+
+    def __init__(self, *args, **kwargs):
+        super().__init__()
+
+    def forward(self, x):
+        """x itself."""
+        return x
