@@ -2,6 +2,7 @@
 
     python demos/trace_step.py                          # non-saturating loss, width 16, batch 8
     python demos/trace_step.py --loss hinge --pack 1    # another loss, no PacGAN packing
+    python demos/trace_step.py --loss wgan-gp --graph graphs        # and a picture of each move
 
 The step is ``GANTrainer.step()`` itself (minigan/train/trainer.py), run once under
 ``minigan.trace()``. The table has one block per move:
@@ -12,14 +13,22 @@ The step is ``GANTrainer.step()`` itself (minigan/train/trainer.py), run once un
 3. G through D: G's and D's forwards, and a backward through D into G that computes no
    gradient for D's weights (only G's are asked for).
 
-Each block ends with the parameters that received a gradient in that move.
+A loss with a gradient penalty (``wgan-gp``, ``ns-r1``, ``ls-r1``) adds a block between
+moves 2 and 3: D's input gradient, taken with ``create_graph=True``, and the penalty on
+its norm, whose backward runs through that first backward's operations into D's weights.
+
+Each block ends with the parameters that received a gradient in that move. ``--graph DIR``
+also draws each block's graph (``Trace.draw``), one PNG per block.
 """
 
+import os
 import sys
 
 from cli import OneLineParser, fail, import_minigan, int_at_least
 
 MOVES = ("1. D on real", "2. D on fake (G detached)", "3. G through D")
+PENALTY = "2b. gradient penalty"
+FILES = dict(zip(MOVES + (PENALTY,), ("1-d-real.png", "2-d-fake.png", "3-g.png", "2b-penalty.png")))
 
 
 def build_parser():
@@ -32,6 +41,7 @@ def build_parser():
     parser.add_argument("--z-dim", type=int_at_least(1), default=4, help="size of the noise vector")
     parser.add_argument("--pack", type=int_at_least(1), default=2, help="PacGAN: samples per D input")
     parser.add_argument("--seed", type=int_at_least(0), default=1, help="random seed")
+    parser.add_argument("--graph", metavar="DIR", help="also draw each move's graph, one PNG per move, in DIR")
     return parser
 
 
@@ -52,14 +62,15 @@ def make_trainer(args):
 
 
 def mark_moves(trainer, t):
-    """Make ``trainer`` open a section of ``t`` as each of its three moves begins.
+    """Make ``trainer`` open a section of ``t`` as each of its three moves, and its loss's
+    gradient penalty, begins.
 
     Move 1 starts by drawing the real batch; moves 2 and 3 start by drawing noise, move 2
     under ``no_grad()`` (that is how the trainer detaches G), move 3 with gradients on.
     """
     from minigan import is_grad_enabled
 
-    sample_real, noise = trainer.sample_real, trainer.noise
+    sample_real, noise, penalty = trainer.sample_real, trainer.noise, trainer.loss.penalty
 
     def real_batch(n):
         t.section(MOVES[0])
@@ -69,7 +80,37 @@ def mark_moves(trainer, t):
         t.section(MOVES[2] if is_grad_enabled() else MOVES[1])
         return noise(n)
 
+    def marked_penalty(*args):
+        move = t.current_section
+        t.section(PENALTY)
+        try:
+            return penalty(*args)
+        finally:
+            t.section(move)  # what D's loss does with the penalty is move 2's
+
     trainer.sample_real, trainer.noise = real_batch, noise_batch
+    if trainer.loss.has_penalty:
+        trainer.loss.penalty = marked_penalty
+
+
+def draw_moves(t, folder):
+    """Draw each move's graph in ``folder``, one PNG per move; a graph too large is a one-line error.
+
+    Every move is checked before any is drawn, so that a refusal leaves no partial set.
+    """
+    from minigan.autograd.trace_graph import GraphTooLarge, build_graph
+
+    try:
+        for section in t.sections():
+            build_graph(t, section)
+    except GraphTooLarge as err:
+        fail(f"--graph: {err}; draw a step with fewer layers: --depth 2 (the default) or less")
+    try:
+        os.makedirs(folder, exist_ok=True)
+    except OSError as err:  # a file in the way, no permission
+        fail(f"--graph {folder}: {err.strerror or err}")
+    for section in t.sections():
+        t.draw(os.path.join(folder, FILES[section]), section)
 
 
 def summary(t, trainer):
@@ -77,7 +118,7 @@ def summary(t, trainer):
     counts = {"G": len(list(trainer.generator.parameters())),
               "D": len(list(trainer.discriminator.parameters()))}
     lines = ["what each move touched (parameters that received a gradient):"]
-    for move in MOVES:
+    for move in t.sections():
         reached = t.received_grad(move)
         parts = [f"{net}: {sum(name.startswith(net + '.') for name in reached)} of {n}"
                  for net, n in counts.items()]
@@ -103,6 +144,9 @@ def main(argv=None):
     print(summary(t, trainer))
     print(f"\nd_loss {float(stats['d_loss']):.4f}, g_loss {float(stats['g_loss']):.4f}; "
           f"D's optimizer stepped after moves 1 and 2, G's after move 3")
+    if args.graph:
+        draw_moves(t, args.graph)
+        print(f"graphs of the moves: {', '.join(os.path.join(args.graph, FILES[s]) for s in t.sections())}")
     return 0
 
 

@@ -1,10 +1,5 @@
 """``minigan.trace()``: the rows of a known graph, sections, nesting, and the traced GAN step."""
 
-import os
-import pathlib
-import subprocess
-import sys
-
 import numpy as np
 import pytest
 
@@ -12,10 +7,7 @@ import minigan
 from minigan import nn
 from minigan.autograd import trace as trace_module
 from minigan.nn import functional as F
-from tests.helpers import tensor
-
-ROOT = pathlib.Path(__file__).resolve().parent.parent
-
+from tests.helpers import run_script, tensor
 
 # fixed float64 data for L = sum(relu(x W^T + b)); no pre-activation is near ReLU's kink
 X = np.array([[1.0, -2.0], [0.5, 3.0], [-1.5, 0.25]])
@@ -69,6 +61,39 @@ def test_ops_inside_a_backward_are_not_rows(xp):
     with minigan.trace() as t:
         F.linear(tx, tW).sum().backward(create_graph=True)  # the backward's own ops join the graph
     assert [r["op"] for r in t.rows] == ["Linear", "Sum", "Sum", "Linear"]
+
+
+def test_a_second_derivative_runs_through_the_first_backwards_rows(xp):
+    tx, tW = tensor(xp, X), tensor(xp, W)
+    with minigan.trace(W=tW) as t:
+        t.section("gradient")
+        (gx,) = minigan.grad(F.linear(tx, tW).sum(), [tx], create_graph=True)  # gx = 1 W, recorded
+        t.section("penalty")
+        (gx * gx).sum().backward()
+    ops = [(r["index"], r["pass"], r["op"], r["of"] if r["pass"] == "backward" else None) for r in t.rows]
+    assert ops[:6] == [(1, "forward", "Linear", None), (2, "forward", "Sum", None), (3, "backward", "Sum", 2),
+                       (4, "backward", "Linear", 1), (5, "forward", "Mul", None), (6, "forward", "Sum", None)]
+    assert [r["graph"] for r in t.rows[2:4]] == [True, True]  # run with create_graph=True
+    assert t.rows[4]["sources"] == (4, 4)  # gx * gx reads the gradient of backward row 4
+    # Linear's backward ran gy @ W; the second backward differentiates that op, in a row of row 4
+    matmul = [r for r in t.rows if r["op"] == "MatMul"][0]
+    assert matmul["of"] == 4 and not matmul["graph"] and matmul["sources"] == (3, None)
+    assert matmul["names"] == (None, "W") and matmul["section"] == "gradient"  # row 4's section
+    s = W.sum(axis=0)  # gx = ones(3, 4) W: every row is s, so P = 3 |s|^2 and dP/dW_ij = 6 s_j
+    np.testing.assert_allclose(matmul["norms"][1], np.linalg.norm(6 * np.tile(s, (4, 1))), rtol=1e-12)
+    assert t.received_grad() == ["W"]
+
+
+def test_an_op_made_inside_a_backward_reads_as_that_backwards_output(xp):
+    tx = tensor(xp, X)
+    with minigan.trace() as t:
+        (gx,) = minigan.grad(F.tanh(tx).sum(), [tx], create_graph=True)  # gy * (1 - y * y)
+        (gx * gx).sum().backward()
+    tanh_backward = [r for r in t.rows if r["op"] == "Tanh" and r["pass"] == "backward"][0]["index"]
+    inner = [r for r in t.rows if r["pass"] == "backward" and r["of"] == tanh_backward]
+    assert sorted(r["op"] for r in inner) == ["Mul", "Mul", "Sub"]
+    sub = [r for r in inner if r["op"] == "Sub"][0]
+    assert sub["sources"] == (None, tanh_backward)  # 1 - (y * y): y * y was made inside the backward
 
 
 def test_no_grad_ops_are_rows_without_a_graph(xp):
@@ -155,9 +180,7 @@ def test_module_parameters_are_named_with_a_prefix():
 
 
 def test_the_trace_step_demo_shows_which_parameters_each_move_touches():
-    env = dict(os.environ, PYTHONPATH=str(ROOT), OMP_NUM_THREADS="1")
-    result = subprocess.run([sys.executable, str(ROOT / "demos" / "trace_step.py")],
-                            capture_output=True, text=True, env=env, timeout=60)
+    result = run_script("demos/trace_step.py", timeout=60)
     assert result.returncode == 0, result.stderr
     out = result.stdout
     moves = ["== 1. D on real ==", "== 2. D on fake (G detached) ==", "== 3. G through D =="]
@@ -171,8 +194,6 @@ def test_the_trace_step_demo_shows_which_parameters_each_move_touches():
 
 
 def test_the_trace_step_demo_rejects_a_bad_batch_in_one_line():
-    env = dict(os.environ, PYTHONPATH=str(ROOT))
-    result = subprocess.run([sys.executable, str(ROOT / "demos" / "trace_step.py"), "--batch-size", "7"],
-                            capture_output=True, text=True, env=env, timeout=60)
+    result = run_script("demos/trace_step.py", "--batch-size", "7", timeout=60)
     assert result.returncode == 2
     assert result.stderr.strip() == "trace_step.py: error: --batch-size 7 must be a multiple of --pack 2"

@@ -34,12 +34,20 @@ A backward row has ``index``, ``pass`` (``"backward"``), ``section``, ``op``, ``
 
 * ``grads``: for each input, the shape of the gradient the backward produced for it, or
   ``None`` where none was needed (data, a detached input, a parameter nobody asked for);
-* ``norms``: the L2 norm of each of those gradients (a float), or ``None``.
+* ``norms``: the L2 norm of each of those gradients (a float), or ``None``;
+* ``of``: the index of the row that ran the op: its forward row or, for an op that a
+  backward ran internally (below), that backward row; ``None`` if the op ran before the trace;
+* ``graph``: whether the backward ran with ``create_graph=True``, so that its own operations
+  were recorded and its gradients can be differentiated again (a gradient penalty).
 
-A backward row belongs to the section of its op's forward row, so a section shows what
-it computed in both passes; the ``index`` still tells when each ran. Operations that a
+A backward row belongs to the section of the row in ``of``, so a section shows what it
+computed in both passes; the ``index`` still tells when each ran. Operations that a
 backward runs internally (its ``@``, ``.T``, ``sum``) are part of that backward's row, not
-rows of their own.
+rows of their own: a tensor they make reads as that backward row's output (``g#7``), and
+when a later backward differentiates them (a second derivative), its rows have that
+backward row as ``of``.
+
+``t.draw(path)`` draws a section's rows as a graph (``minigan.autograd.trace_graph``).
 
 ``minigan.autograd.function`` and ``minigan.autograd.engine`` call this module only while
 ``active`` is non-empty, so without a trace the cost is one list check per operation.
@@ -49,6 +57,7 @@ import contextlib
 import weakref
 
 from minigan import backend
+from minigan.autograd import grad_mode
 
 active = []  # the Traces recording now (nested traces all record)
 _backward_depth = 0  # > 0 while a Function's backward runs: its inner ops are not rows
@@ -75,7 +84,7 @@ class Trace:
             else:
                 raise TypeError(f"trace: {name}= must be a Module or a Tensor, got {type(value).__name__}")
         self._made_by = {}  # id(tensor) -> (weakref to it, index of the row that produced it)
-        self._forward_of = weakref.WeakKeyDictionary()  # Function -> its forward row
+        self._row_of = weakref.WeakKeyDictionary()  # Function -> index of the row that ran it
 
     # ------------------------------------------------------------ recording
     def section(self, label):
@@ -110,7 +119,15 @@ class Trace:
         self.rows.append(row)
         self._made_by[id(y)] = (weakref.ref(y), row["index"])
         if row["graph"]:
-            self._forward_of[f] = row
+            self._row_of[f] = row["index"]
+
+    def _add_inside_backward(self, f, y):
+        # an op run by the backward now running, whose row is the next one; it is recorded
+        # only under create_graph=True, and then a later backward may differentiate it
+        if y.creator is f:
+            index = len(self.rows) + 1
+            self._row_of[f] = index
+            self._made_by[id(y)] = (weakref.ref(y), index)
 
     def _add_backward(self, f, gy, gxs):
         index = len(self.rows) + 1
@@ -125,11 +142,11 @@ class Trace:
             xp = backend.get_array_module(gx.data)
             grads.append(gx.shape)
             norms.append(float(xp.linalg.norm(gx.data.reshape(-1))))  # a host sync on CuPy: fine here
-        forward = self._forward_of.get(f)
+        of = self._row_of.get(f)
         self.rows.append({
             "index": index,
             "pass": "backward",
-            "section": forward["section"] if forward is not None else self.current_section,
+            "section": self.rows[of - 1]["section"] if of is not None else self.current_section,
             "op": f.name,
             "inputs": tuple(t.shape for t in f.inputs),
             "names": tuple(self._name(t) for t in f.inputs),
@@ -137,6 +154,8 @@ class Trace:
             "output": gy.shape,
             "grads": tuple(grads),
             "norms": tuple(norms),
+            "of": of,
+            "graph": grad_mode.is_grad_enabled(),  # the engine turns it on for create_graph=True
         })
 
     # ------------------------------------------------------------ reading
@@ -181,6 +200,27 @@ class Trace:
             lines.append("")
         return "\n".join(lines).rstrip("\n")
 
+    def draw(self, path, section=None):
+        """Save a PNG picture of ``section``'s graph, forward and backward on the same arrows.
+
+        Each recorded op is a box with its row number and output shape, laid out by
+        generation from left to right; parameters (``D.1.weight``), leaves and values made
+        outside the graph are boxes of their own, with arrows from inputs to outputs. The
+        backward pass is drawn on the same arrows: one that a gradient crossed is red,
+        labelled with that gradient's norm, and a parameter that received one has a red
+        frame. ``section`` may be left out when the trace has only one. A section too large
+        to draw legibly raises ``trace_graph.GraphTooLarge``. Needs matplotlib, imported
+        only here.
+        """
+        from minigan.autograd.trace_graph import build_graph
+        from minigan.plot.graph import save_trace_graph
+
+        if section is None:
+            if len(self.sections()) != 1:
+                raise ValueError(f"this trace has sections {self.sections()}: draw one with section=...")
+            section = self.sections()[0]
+        save_trace_graph(path, build_graph(self, section))
+
     def __str__(self):
         return self.table()
 
@@ -188,7 +228,8 @@ class Trace:
         return f"<Trace: {len(self.rows)} rows, sections {self.sections()}>"
 
 
-def _shape(shape):
+def shape_text(shape):
+    """``(4, 16)``, ``(16,)`` or ``()``: a shape as Python writes a tuple."""
     return "(" + ", ".join(map(str, shape)) + ("," if len(shape) == 1 else "") + ")"
 
 
@@ -201,7 +242,7 @@ def _operand(row, i, passes):
         who = "leaf"
     else:
         who = ("g#" if passes.get(source) == "backward" else "#") + str(source)
-    return f"{who} {_shape(row['inputs'][i])}"
+    return f"{who} {shape_text(row['inputs'][i])}"
 
 
 def _format_rows(rows, passes):
@@ -213,9 +254,9 @@ def _format_rows(rows, passes):
     for row in rows:
         inputs = ", ".join(_operand(row, i, passes) for i in range(len(row["inputs"])))
         if row["pass"] == "forward":
-            output, last = _shape(row["output"]), "" if row["graph"] else "(no graph: nothing to backward)"
+            output, last = shape_text(row["output"]), "" if row["graph"] else "(no graph: nothing to backward)"
         else:
-            output = "gy " + _shape(row["output"])
+            output = "gy " + shape_text(row["output"])
             last = ", ".join("-" if n is None else f"{n:.4g}" for n in row["norms"])
         cells.append((str(row["index"]), row["pass"], row["op"], inputs, output, last))
     widths = [max(len(c[k]) for c in cells) for k in range(5)]
@@ -246,10 +287,11 @@ def trace(**named):
 
 def record_forward(f, inputs, y):
     """Add a forward row for ``f`` to every active trace (the hook in ``Function.__call__``)."""
-    if _backward_depth:
-        return  # an op inside some Function's backward: part of that backward's row
     for t in active:
-        t._add_forward(f, inputs, y)
+        if _backward_depth:  # an op inside some Function's backward: part of that backward's row
+            t._add_inside_backward(f, y)
+        else:
+            t._add_forward(f, inputs, y)
 
 
 def run_backward_op(f, gy):
