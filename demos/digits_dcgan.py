@@ -88,6 +88,7 @@ def main(argv=None):
     args = parse(build_parser(), argv)
     minigan = import_minigan(args.loss)
     from minigan import optim
+    from minigan.backend import fork_rng
     from minigan.data import BatchSampler
     from minigan.gan.losses import get_loss
     from minigan.metrics import classifier_score, features_and_predictions, fid_name, gaussian_stats, score_table
@@ -142,7 +143,10 @@ def main(argv=None):
             frames.append([step, minigan.to_numpy(generate(fixed))])
         if step % GRID_EVERY and not last:
             return None
-        images = generate(trainer.noise(SAMPLES))
+        # the extra evaluation at the end of a run that stops between two regular ones draws its
+        # noise without moving the training's generator: resumed, the run continues exactly
+        with fork_rng(enabled=step % GRID_EVERY != 0):
+            images = generate(trainer.noise(SAMPLES))
         if not args.no_plots:
             from minigan.plot import save_image_grid
 

@@ -80,6 +80,7 @@ def main(argv=None):
     args = parse(build_parser(), argv)
     minigan = import_minigan(args.loss)
     from minigan import optim
+    from minigan.backend import fork_rng
     from minigan.data import get_dataset
     from minigan.gan.losses import R1Penalty, get_loss
     from minigan.metrics import mode_metrics
@@ -133,7 +134,8 @@ def main(argv=None):
     def evaluate(step, record):
         if step % EVAL_EVERY and step != config["steps"]:
             return None
-        fake = generate(EVAL_SAMPLES)
+        with fork_rng(enabled=step % EVAL_EVERY != 0):  # as in digits_dcgan.py: resuming continues exactly
+            fake = generate(EVAL_SAMPLES)
         scores = mode_metrics(fake, data.centers, data.std)
         if not args.no_plots:
             frames.append([step, fake[:FRAME_POINTS], decision_surface(D, extent, config["pack"], scale)])

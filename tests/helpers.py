@@ -1,5 +1,10 @@
 """Strategies and helpers shared by the tests."""
 
+import os
+import pathlib
+import subprocess
+import sys
+
 import numpy as np
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
@@ -20,3 +25,30 @@ def away_from_zero(a, margin=0.1):
 def tensor(xp, a, requires_grad=True):
     """A Tensor holding the NumPy array ``a`` on the backend of ``xp``."""
     return Tensor(xp.asarray(a), requires_grad=requires_grad)
+
+
+ROOT = pathlib.Path(__file__).resolve().parent.parent
+
+
+def run_script(script, *flags, env=None, cwd=None, pythonpath=(), timeout=300, check=False):
+    """Run the repository's ``script`` (e.g. "demos/trace_step.py") with ``flags`` in a fresh
+    Python, one BLAS thread; returns the ``CompletedProcess`` with text output.
+
+    It finds minigan through ``PYTHONPATH``: ``pythonpath`` first, then the repository, then
+    whatever the tests run with (the CuPy stand-in under ``--cupy-standin``). ``env`` adds to
+    or overrides the environment.
+    """
+    inherited = [os.environ["PYTHONPATH"]] if os.environ.get("PYTHONPATH") else []
+    path = os.pathsep.join([*map(str, pythonpath), str(ROOT), *inherited])
+    environment = {**os.environ, "OMP_NUM_THREADS": "1", **(env or {}), "PYTHONPATH": path}
+    return subprocess.run([sys.executable, str(ROOT / script), *map(str, flags)], capture_output=True,
+                          text=True, env=environment, cwd=cwd, timeout=timeout, check=check)
+
+
+def spaced(data, shape, gap=0.25):
+    """Draw an array of ``shape`` whose elements are distinct whole multiples of ``gap``, in a drawn
+    order: no two tie, and no finite-difference step (1e-6) reorders them or crosses a point
+    halfway between two multiples (where a test puts clamp's edges)."""
+    size = int(np.prod(shape))
+    order = np.array(data.draw(st.permutations(range(size))), dtype=np.float64)
+    return ((order - size // 2) * gap).reshape(shape)

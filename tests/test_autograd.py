@@ -204,3 +204,16 @@ def test_an_op_result_is_always_an_array_of_the_inputs_backend(xp):
     with minigan.no_grad():
         plain = x.sum()
     assert type(plain.data) is type(x.data) and not plain.requires_grad and plain.creator is None
+
+
+def test_each_leaf_gradient_owns_its_memory(xp):
+    """``a + b.reshape(...)`` and a broadcast sum hand views of one upstream gradient to several
+    leaves: each ``.grad`` must be an array of its own, safe to edit in place, on either backend."""
+    a = Tensor(xp.ones((2, 3)), requires_grad=True)
+    b = Tensor(xp.ones(6), requires_grad=True)
+    c = Tensor(xp.ones(3), requires_grad=True)
+    ((a + b.reshape(2, 3)) * 1.0 + c).sum().backward()
+    for leaf in (a, b, c):
+        assert leaf.grad.data.base is None
+    a.grad.data[...] = 5.0  # an in-place edit (clipping, scaling) of one leaf's gradient
+    assert (minigan.to_numpy(b.grad.data) == 1).all() and (minigan.to_numpy(c.grad.data) == 2).all()

@@ -4,11 +4,12 @@ Tiny settings keep it fast; the timings themselves are not checked (they depend 
 """
 
 import importlib.util
+import sys
 
 import numpy as np
 import pytest
 
-from benchmarks import by_hand, floor
+from benchmarks import by_hand, floor, gpu_check
 from benchmarks.run import measure, summarise, table
 from benchmarks.spec import sizes
 from benchmarks.workloads_minigan import make_step
@@ -62,7 +63,7 @@ def test_measure_reports_times_and_memory(workload):
     assert result["peak_rss_mib"] >= result["base_rss_mib"] > 0
 
 
-def test_by_hand_step_makes_minigans_updates_bit_for_bit():
+def test_by_hand_step_makes_minigans_updates_bit_for_bit(numpy_backend):
     """The by-hand step is minigan's arithmetic without the engine: same seed, same parameters."""
     hand = by_hand.make_step("A", **TINY["A"])
     for _ in range(3):
@@ -127,3 +128,26 @@ def test_torch_step_runs(workload):
     for _ in range(2):
         d_loss, g_loss = step()
     assert np.isfinite(d_loss) and np.isfinite(g_loss)
+
+
+def test_gpu_check_runs_every_part_and_judges_each(tmp_path, monkeypatch, capsys):
+    """The GPU check's plumbing, with quick stand-ins for the suite, the demos and the benchmark:
+    one row per part and check, and a non-zero exit when a quality check fails."""
+    def writes(metrics):  # a "demo" that writes its metrics.json into --out, as the demos do
+        code = (f"import json, pathlib, sys; out = pathlib.Path(sys.argv[sys.argv.index('--out') + 1]); "
+                f"out.mkdir(parents=True); (out / 'metrics.json').write_text(json.dumps({metrics!r}))")
+        return ["-c", code]
+
+    ring = {"modes": 8, "n_modes": 8, "high_quality": 0.97, "reverse_kl": 0.001}
+    digits = {"rows": {"generated": {"fid": 12.5, "classes": 10, "n_classes": 10}}}  # FID over 10: fails
+    monkeypatch.setattr(gpu_check, "suite_command", lambda: [sys.executable, "-c", "print('== 3 passed in 1.0s ==')"])
+    monkeypatch.setattr(gpu_check, "DEMOS", tuple((name, writes(m), checks) for (name, _, checks), m
+                                                  in zip(gpu_check.DEMOS, (ring, digits))))
+    monkeypatch.setattr(gpu_check, "BENCHMARK", [sys.executable, "-c", "print('A minigan 1.0')"])
+    assert gpu_check.main(["--out", str(tmp_path)]) == 1
+    lines = capsys.readouterr().out.splitlines()
+    rows = {line.split("  ")[0]: line for line in lines[1:] if line.strip() and "  " in line}
+    assert "3 passed in 1.0s" in rows["test suite on CuPy"] and " yes " in rows["test suite on CuPy"]
+    assert "8/8" in rows["ring demo: modes"] and "97.0%" in rows["ring demo: high quality"]
+    assert "12.50" in rows["digits demo: FID"] and " NO " in rows["digits demo: FID"]
+    assert " yes " in rows["digits demo: classes"] and lines[-1] == "A minigan 1.0"

@@ -1,4 +1,4 @@
-"""The classifier score: cross-entropy, class histograms, caching, and the whole pipeline on
+"""The classifier score: class histograms, caching, and the whole pipeline on
 synthetic images (always) and on the real digits (with scikit-learn)."""
 
 import numpy as np
@@ -7,12 +7,11 @@ import pytest
 import minigan
 from minigan.data import ImageData, load_digits
 from minigan.metrics import (
-    ConvClassifier, class_histogram_scores, classifier_score, cross_entropy, features_and_predictions,
+    ConvClassifier, class_histogram_scores, classifier_score, features_and_predictions,
     fid_name, gaussian_stats, load_classifier, load_or_train_classifier, save_classifier, score_table,
     train_classifier,
 )
 from minigan.train import save_checkpoint
-from tests.helpers import tensor
 
 
 def strokes(n, seed):
@@ -38,19 +37,10 @@ def strokes(n, seed):
 def trained():
     """A classifier trained briefly on the synthetic strokes, and its train and test data."""
     train, test = strokes(400, 0), strokes(300, 1)
-    model, test_accuracy = train_classifier(train, test, steps=40, batch_size=32, width=4, n_features=16)
+    # 80 steps: at 40, seeds 0-7 ended between 79% and 100% on NumPy (and 80% on a GPU's cuRAND
+    # stream); at 80 every one of them, on NumPy and on the CuPy stand-in, reached 100%
+    model, test_accuracy = train_classifier(train, test, steps=80, batch_size=32, width=4, n_features=16)
     return model, test_accuracy, train, test
-
-
-def test_cross_entropy_matches_the_softmax_formula_and_gradcheck(xp):
-    rng = np.random.default_rng(0)
-    z, labels = rng.normal(size=(5, 4)) * 3, np.array([0, 3, 1, 1, 2])
-    expected = np.mean([np.log(np.exp(row).sum()) - row[k] for row, k in zip(z, labels)])
-    got = cross_entropy(tensor(xp, z), xp.asarray(labels))
-    assert float(got.data) == pytest.approx(expected, rel=1e-12)
-    huge = cross_entropy(tensor(xp, np.array([[1000.0, 0.0]])), xp.asarray([1]))
-    assert float(huge.data) == pytest.approx(1000.0)  # no overflow: the shift keeps exp finite
-    minigan.gradcheck(lambda x: cross_entropy(x, xp.asarray(labels)), [tensor(xp, z)])
 
 
 def test_class_histogram_scores_exact_values():

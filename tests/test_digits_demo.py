@@ -2,10 +2,6 @@
 the penalty losses' critic without BatchNorm."""
 
 import json
-import os
-import pathlib
-import subprocess
-import sys
 
 import numpy as np
 
@@ -13,16 +9,11 @@ from minigan.metrics import save_classifier, train_classifier
 from minigan.data import load_idx_folder
 from minigan.train import load_checkpoint
 from tests.test_images import idx_bytes, write_mnist
-
-ROOT = pathlib.Path(__file__).resolve().parent.parent
-DEMO = ROOT / "demos" / "digits_dcgan.py"
+from tests.helpers import run_script
 
 
 def run_demo(*flags, cwd, pythonpath=()):
-    path = os.pathsep.join([*map(str, pythonpath), str(ROOT)])
-    environment = dict(os.environ, PYTHONPATH=path, OMP_NUM_THREADS="1")
-    return subprocess.run([sys.executable, str(DEMO), *flags], capture_output=True, text=True,
-                          env=environment, cwd=cwd, timeout=300)
+    return run_script("demos/digits_dcgan.py", *flags, cwd=cwd, pythonpath=pythonpath)
 
 
 def one_line_error(result, message, code=2):
@@ -58,28 +49,34 @@ def test_missing_scikit_learn_says_what_to_install(tmp_path):
     one_line_error(run_demo(cwd=tmp_path, pythonpath=[tmp_path / "fake"]), 'pip install -e ".[digits]"')
 
 
-def test_short_run_on_idx_files_writes_its_outputs_and_resumes(tmp_path):
+def test_short_run_on_idx_files_writes_its_outputs_and_resumes_exactly(tmp_path):
     data = tiny_digits(tmp_path)
     out = tmp_path / "out"
-    first = run_demo("--data", str(data), "--steps", "20", "--batch-size", "16", "--out", str(out), cwd=tmp_path)
+    first = run_demo("--data", str(data), "--steps", "200", "--batch-size", "16", "--out", str(out), cwd=tmp_path)
     assert first.returncode == 0, first.stderr
-    assert "step 20/20" in first.stdout and "FID (tiny-classifier features)" in first.stdout
+    assert "step 200/200" in first.stdout and "FID (tiny-classifier features)" in first.stdout
     for name in ("samples.npy", "metrics.json", "checkpoint.npz", "samples.png", "curves.png", "training.gif",
-                 "grids/step_00020.png"):
+                 "grids/step_00200.png"):
         assert (out / name).stat().st_size > 0, name
     samples = np.load(out / "samples.npy")
     assert samples.shape == (1000, 1, 8, 8) and np.abs(samples).max() <= 1
     metrics = json.loads((out / "metrics.json").read_text())
     assert set(metrics["rows"]) == {"real train (floor)", "generated", "noise (ceiling)"}
-    assert metrics["steps"] == 20 and metrics["score"] == "FID (tiny-classifier features)"
+    assert metrics["steps"] == 200 and metrics["score"] == "FID (tiny-classifier features)"
 
     one_line_error(run_demo("--data", str(data), "--resume", "--lr", "0.5", "--out", str(out), cwd=tmp_path),
                    "--lr 0.5 differs from the checkpoint's")
-    resumed = run_demo("--data", str(data), "--resume", "--steps", "30", "--no-plots", "--out", str(out),
+    resumed = run_demo("--data", str(data), "--resume", "--steps", "300", "--no-plots", "--out", str(out),
                        cwd=tmp_path)
     assert resumed.returncode == 0, resumed.stderr
-    assert "step 30/30" in resumed.stdout and "step 20/30" not in resumed.stdout
-    assert json.loads((out / "metrics.json").read_text())["steps"] == 30
+    assert "step 300/300" in resumed.stdout and "step 200/300" not in resumed.stdout
+    assert json.loads((out / "metrics.json").read_text())["steps"] == 300
+
+    # the generator, the optimizers, the batch order and the noise all continue where they stopped
+    straight = run_demo("--data", str(data), "--steps", "300", "--batch-size", "16", "--no-plots",
+                        "--out", str(tmp_path / "straight"), cwd=tmp_path)
+    assert straight.returncode == 0, straight.stderr
+    np.testing.assert_array_equal(np.load(out / "samples.npy"), np.load(tmp_path / "straight" / "samples.npy"))
 
 
 def test_too_large_batch_and_bad_cached_classifier_are_clear_errors(tmp_path):

@@ -32,7 +32,7 @@ def test_binary_ops_with_broadcasting(xp, op, shapes, data):
 def test_reflected_operators_with_constants(xp, shapes, data):
     s0, s1 = shapes.input_shapes
     a = data.draw(floats64(s0, 0.5, 2.0))
-    const = data.draw(floats64(s1))  # a plain array: a constant, no gradient
+    const = xp.asarray(data.draw(floats64(s1)))  # a plain array on the tensor's backend: a constant
     minigan.gradcheck(lambda x: (const - x) * (2.0 / x) + const * x - x / 3.0, [tensor(xp, a)])
 
 

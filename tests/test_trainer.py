@@ -218,9 +218,28 @@ def test_non_finite_loss_stops_and_keeps_the_last_good_checkpoint(tmp_path):
 
     trainer = _trainer(sample_real=poisoned)
     path = tmp_path / "c.npz"
-    with pytest.raises(NonFiniteLossError, match=r"step 5: d_loss is nan.*last good checkpoint \(step 4\)"):
-        fit(trainer, 10, log_every=2, checkpoint=path, checkpoint_every=2, progress=False)
+    # checked at each log or checkpoint (every 4 steps): the NaN of step 5 is caught at step 8
+    with pytest.raises(NonFiniteLossError, match=r"between steps 5 and 8 \(d_loss nan.*last good checkpoint "
+                                                 r"\(step 4\)"):
+        fit(trainer, 12, log_every=4, checkpoint=path, checkpoint_every=4, progress=False)
     assert load_checkpoint(path)["steps"] == 4
+
+
+@pytest.mark.parametrize("loss", sorted(LOSSES))
+def test_a_training_step_never_waits_for_the_gpu(sync_counter, loss):
+    trainer = _trainer(loss=loss, n_critic=2, ema_decay=0.9)
+    trainer.step()  # the first step builds Adam's state
+    before = sync_counter()
+    for _ in range(3):
+        trainer.step()
+    assert sync_counter() == before
+
+
+def test_fit_waits_for_the_gpu_once_per_log(sync_counter):
+    trainer = _trainer()
+    before = sync_counter()
+    history = fit(trainer, 20, log_every=5, progress=False)
+    assert sync_counter() - before == 4 and [r["step"] for r in history] == [5, 10, 15, 20]
 
 
 def test_fit_logs_history_and_resumes(tmp_path, capsys):

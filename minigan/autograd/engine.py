@@ -99,9 +99,11 @@ def backward(tensors, grad_tensors, create_graph=False):
     given = set()  # ids of the arrays handed out as .grad in this pass
     for t, g in grads.items():
         if t.is_leaf and t.requires_grad:
-            # a + b hands one array to both inputs, and a sum's gradient is a read-only broadcast
-            # view: give each .grad an array of its own, safe to edit in place (clipping, scaling)
-            if id(g.data) in given or not getattr(g.data.flags, "writeable", True):
+            # a + b hands one array to both inputs, and a view (a sum's broadcast gradient, a
+            # reshape) shares memory with another array or has zero strides: give each .grad an
+            # array of its own, safe to edit in place (clipping, scaling). ``base`` marks a view
+            # on NumPy and CuPy alike; NumPy's read-only flag does not exist on CuPy.
+            if id(g.data) in given or g.data.base is not None:
                 g = g * 1
             given.add(id(g.data))
             if not create_graph:

@@ -29,7 +29,10 @@ class Tensor:
         creator: the ``Function`` that produced this tensor (``None`` for a leaf).
     """
 
-    __array_priority__ = 100  # ``ndarray + Tensor`` defers to ``Tensor.__radd__``
+    # ``ndarray + Tensor``: NumPy and CuPy both see __array_ufunc__ = None as "this type handles
+    # the operator itself" (NEP 13) and defer to ``Tensor.__radd__``. (__array_priority__ does
+    # not do it on CuPy: it defers only to a priority above its own 100, and NumPy ignores it.)
+    __array_ufunc__ = None
     # every tensor starts with these, as class defaults, so that an op's result (``_of``) sets only
     # ``data``; generation (1 + the creator's) orders the reverse pass
     requires_grad, grad, creator, generation = False, None, None, 0

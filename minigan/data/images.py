@@ -168,7 +168,7 @@ def load_idx_folder(folder):
 class BatchSampler:
     """Shuffled batches of indices into a data set of ``n`` items, epoch after epoch.
 
-    Each epoch is a fresh permutation from ``backend.rng()`` (so ``minigan.manual_seed``
+    Each epoch is a fresh permutation from ``backend.permutation`` (so ``minigan.manual_seed``
     fixes the order); a batch that would run past the end of an epoch starts the next
     one instead, so every batch is full and every item is seen at most once per epoch (the
     last ``n % batch_size`` items of a permutation wait for a later one).
@@ -181,7 +181,7 @@ class BatchSampler:
         if isinstance(n, bool) or not isinstance(n, int) or n < 1:
             raise ValueError(f"BatchSampler needs a positive number of items, got {n!r}")
         self.n = n
-        self.state = {"order": backend.rng().permutation(n), "position": 0}
+        self.state = {"order": backend.permutation(n), "position": 0}
 
     def next(self, batch_size):
         """The indices (batch_size,) of the next batch, on the selected backend."""
@@ -189,7 +189,7 @@ class BatchSampler:
             raise ValueError(f"BatchSampler: batch_size must be in [1, {self.n}], got {batch_size}")
         start = self.state["position"]
         if start + batch_size > self.n:  # the epoch is over: reshuffle
-            self.state["order"], start = backend.rng().permutation(self.n), 0
+            self.state["order"], start = backend.permutation(self.n), 0
         self.state["position"] = start + batch_size
         return self.state["order"][start:start + batch_size]
 

@@ -1,8 +1,9 @@
-"""Parameter initialisation: in-place fillers for Tensors, and DCGAN's scheme for a model.
+"""Parameter initialisation: in-place fillers for Tensors (DCGAN's scheme for a whole model is
+``minigan.models.dcgan.dcgan_init_``).
 
 The fillers write into ``tensor.data`` in place, keep its dtype and backend, draw from the
-seeded generator ``backend.rng()`` (``minigan.manual_seed``) and return the tensor. No
-graph is recorded: initialisation is not part of what is learned.
+seeded generator of the tensor's backend (``backend.rng``, ``minigan.manual_seed``) and return
+the tensor. No graph is recorded: initialisation is not part of what is learned.
 """
 
 import math
@@ -10,11 +11,17 @@ import math
 from minigan import backend
 
 
+def _rng(tensor):
+    """The seeded generator of the backend ``tensor`` lives on (not the selected one: a model
+    built on one backend and moved may be re-initialised)."""
+    return backend.rng(backend.get_array_module(tensor.data))
+
+
 def uniform_(tensor, a=0.0, b=1.0):
     """Fill ``tensor`` with samples from U(a, b); returns it."""
     if not a <= b:
         raise ValueError(f"uniform_ needs a <= b, got a={a}, b={b}")
-    u = backend.rng().random(tensor.shape, dtype=tensor.dtype)  # U(0, 1) in the tensor's dtype
+    u = _rng(tensor).random(tensor.shape, dtype=tensor.dtype)  # U(0, 1) in the tensor's dtype
     tensor.data[...] = a + (b - a) * u  # Python floats a, b do not promote float32
     return tensor
 
@@ -23,7 +30,7 @@ def normal_(tensor, mean=0.0, std=1.0):
     """Fill ``tensor`` with samples from N(mean, std^2); returns it."""
     if std < 0:
         raise ValueError(f"normal_ needs std >= 0, got {std}")
-    z = backend.rng().standard_normal(tensor.shape, dtype=tensor.dtype)  # N(0, 1)
+    z = _rng(tensor).standard_normal(tensor.shape, dtype=tensor.dtype)  # N(0, 1)
     tensor.data[...] = mean + std * z
     return tensor
 
@@ -65,26 +72,3 @@ def default_uniform_(weight, bias=None):
     if bias is not None:
         uniform_(bias, -bound, bound)
     return weight
-
-
-def dcgan_init_(model):
-    """DCGAN's initialisation (Radford et al., 2016), in place on a whole model; returns it.
-
-    Conv2d, ConvTranspose2d and Linear weights ~ N(0, 0.02), their biases 0; BatchNorm
-    weights (scales) ~ N(1, 0.02), their biases 0. Other modules are left as they are.
-    """
-    # imported here, not at the top: the layers use this module's fillers when they are built
-    from minigan.nn.modules.batchnorm import _BatchNorm
-    from minigan.nn.modules.conv import Conv2d, ConvTranspose2d
-    from minigan.nn.modules.linear import Linear
-
-    for module in model.modules():
-        if isinstance(module, (Conv2d, ConvTranspose2d, Linear)):
-            normal_(module.weight, 0.0, 0.02)
-        elif isinstance(module, _BatchNorm) and module.weight is not None:
-            normal_(module.weight, 1.0, 0.02)  # a scale: centred on 1 so the layer starts as the identity
-        else:
-            continue
-        if module.bias is not None:
-            zeros_(module.bias)
-    return model

@@ -1,7 +1,11 @@
-"""The training loop every demo uses: steps, progress, history, checkpoints, a stop on NaN."""
+"""The training loop every demo uses: steps, progress, history, checkpoints, a stop on NaN.
 
-import math
+On a GPU, reading a number back to the host waits for every kernel queued before it. The
+loop therefore reads the step's statistics only when it logs or checkpoints, all of them in
+one copy; in between, whether every loss stayed finite is kept on the device.
+"""
 
+from minigan import backend
 from minigan.train.checkpoint import save_checkpoint
 from minigan.train.progress import Progress
 
@@ -13,6 +17,23 @@ class NonFiniteLossError(RuntimeError):
     """A loss became NaN or infinite; training stopped before saving that state."""
 
 
+def _all_finite(stats, so_far):
+    """Whether both losses of this step, and every earlier one in ``so_far``, are finite: a 0-d
+    array on the device (``None`` for "no step yet"), so that checking waits for nothing."""
+    xp = backend.get_array_module(stats["d_loss"], stats["g_loss"])
+    finite = xp.isfinite(stats["d_loss"]) & xp.isfinite(stats["g_loss"])
+    return finite if so_far is None else so_far & finite
+
+
+def _read(stats, finite):
+    """The logged statistics as Python floats and the finiteness flag as a bool, in one copy
+    from the device (the loop's only synchronisation)."""
+    xp = backend.get_array_module(stats["d_loss"])
+    values = [xp.asarray(stats[k], dtype="float64") for k in LOGGED] + [finite.astype("float64")]
+    *numbers, all_finite = backend.to_numpy(xp.stack(values)).tolist()
+    return dict(zip(LOGGED, numbers)), bool(all_finite)
+
+
 def fit(trainer, steps, log_every=100, on_log=None, checkpoint=None, checkpoint_every=1000,
         extra_state=None, history=None, schedulers=(), progress=True):
     """Train until ``trainer.steps == steps``, logging, checkpointing and checking the losses.
@@ -21,7 +42,7 @@ def fit(trainer, steps, log_every=100, on_log=None, checkpoint=None, checkpoint_
         trainer: a ``GANTrainer`` (possibly resumed: it starts from ``trainer.steps``).
         steps: the step to stop at.
         log_every: every this many steps (and at the last) the statistics are read as
-            floats (on CuPy the only host-device syncs of the loop), appended to
+            floats (on CuPy the loop's one host-device synchronisation), appended to
             ``history``, passed to ``on_log`` and shown.
         on_log: ``f(step, record) -> dict or None``; what it returns (e.g. modes covered)
             is added to the record and to the progress line.
@@ -35,34 +56,43 @@ def fit(trainer, steps, log_every=100, on_log=None, checkpoint=None, checkpoint_
 
     Returns the history: one dict of floats per log.
 
-    Raises ``NonFiniteLossError`` naming the step and the loss if a loss is not finite;
-    the last checkpoint written (from a finite step) is kept.
+    Raises ``NonFiniteLossError`` if a loss is not finite. The losses are checked when the
+    loop logs or checkpoints, so a NaN is caught up to ``log_every - 1`` steps after it
+    appears, the error names the steps between which it did, and no state from after it is
+    ever saved: the last checkpoint written (from a finite step) is kept.
     """
     for name, value in (("steps", steps), ("log_every", log_every), ("checkpoint_every", checkpoint_every)):
         if not isinstance(value, int) or isinstance(value, bool) or value < 1:
             raise ValueError(f"fit: {name} must be an integer >= 1, got {value!r}")
     history = [] if history is None else history
     display = Progress(steps, start=trainer.steps) if progress else None
-    last_saved = None
+    last_saved, last_checked, finite = None, trainer.steps, None
     while trainer.steps < steps:
         stats = trainer.step()
         for scheduler in schedulers:
             scheduler.step()
         step = trainer.steps
-        for name in ("d_loss", "g_loss"):
-            value = float(stats[name])  # checked every step, so no NaN state is ever saved
-            if not math.isfinite(value):
-                kept = (f"; the last good checkpoint (step {last_saved}) is kept at {checkpoint}"
-                        if last_saved is not None else "")
-                raise NonFiniteLossError(f"step {step}: {name} is {value}, training stopped{kept}")
-        if step % log_every == 0 or step == steps:
-            record = {"step": step, **{k: float(stats[k]) for k in LOGGED}}
+        finite = _all_finite(stats, finite)
+        log = step % log_every == 0 or step == steps
+        save = checkpoint is not None and (step % checkpoint_every == 0 or step == steps)
+        if not (log or save):
+            continue
+        numbers, all_finite = _read(stats, finite)
+        if not all_finite:
+            kept = (f"; the last good checkpoint (step {last_saved}) is kept at {checkpoint}"
+                    if last_saved is not None else "")
+            raise NonFiniteLossError(f"a loss became NaN or infinite between steps {last_checked + 1} and "
+                                     f"{step} (d_loss {numbers['d_loss']}, g_loss {numbers['g_loss']} at "
+                                     f"step {step}), training stopped{kept}")
+        last_checked, finite = step, None
+        if log:
+            record = {"step": step, **numbers}
             if on_log is not None:
                 record.update(on_log(step, record) or {})
             history.append(record)
             if display is not None:
                 display.show(step, {k: v for k, v in record.items() if k not in HIDDEN})
-        if checkpoint is not None and (step % checkpoint_every == 0 or step == steps):
+        if save:
             save_checkpoint(checkpoint, {**trainer.state_dict(), **(extra_state or {}), "history": history})
             last_saved = step
     return history
