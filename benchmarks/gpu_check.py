@@ -89,8 +89,9 @@ def main(argv=None):
     jobs = {"suite": (start(suite_command(), out / "suite.log", env), out / "suite.log")}
     for name, command, _ in DEMOS:
         folder = out / name.split()[0]
-        jobs[name] = (start([sys.executable, *command, "--out", str(folder)], out / f"{folder.name}.log", env),
-                      out / f"{folder.name}.log")
+        # --overwrite: a second check replaces the first one's runs (the demos refuse without it)
+        jobs[name] = (start([sys.executable, *command, "--out", str(folder), "--overwrite"], out / f"{folder.name}.log",
+                            env), out / f"{folder.name}.log")
     rows, finished = [], {}
     for name, (process, log) in jobs.items():
         code = process.wait()

@@ -14,7 +14,8 @@ first use, or again with --train-classifier): the FID in that classifier's featu
 the classes covered and the class-histogram KL to uniform, next to the same numbers for
 real training images (the floor) and noise (the ceiling).
 
-Everything lands in ``--out`` (default ``runs/digits_dcgan/<data>``): samples.npy (1,000
+Everything lands in ``--out`` (default ``runs/digits_dcgan/<data>``, where ``<data>`` is ``digits`` or
+the IDX folder's name and a fingerprint of its files): samples.npy (1,000
 images (N, 1, H, W) in [-1, 1]), metrics.json, checkpoint.npz, grids/step_XXXXX.png (every
 few hundred steps), samples.png (the final grid), curves.png, and training.gif (a fixed set
 of latent vectors improving over training).
@@ -24,12 +25,18 @@ import os
 import sys
 import time
 
-from cli import add_run_flags, checkpoint_in, fail, import_minigan, parse, restore, run_config, write_json
+from cli import RUN_SETTINGS, SIZE, Integer, Text, add_run_flags, fail, import_minigan, parse, write_json
+from runs import checkpoint_in, restoring, run, run_config, saved_frames, saved_history, train_run, writable_folder
 
 # DCGAN's settings; no weight average of G (ema_decay): G's BatchNorm running statistics
 # would not match averaged weights, and eval-mode samples would come out washed out
 DEFAULTS = dict(loss="non-saturating", steps=3000, batch_size=64, lr=2e-4, betas=(0.5, 0.999),
                 n_critic=1, z_dim=32, width=32, ema_decay=None, seed=0, data=None)
+# every setting's type and range, for the flags and for a resumed checkpoint's configuration; the
+# sizes are bounded so that the largest run's arrays stay within a few GiB on 28x28 images
+SETTINGS = dict(RUN_SETTINGS, batch_size=Integer(2, 512, SIZE, "G's BatchNorm normalises over the batch: "
+                                                 "one image has nothing to normalise against"),
+                z_dim=Integer(1, 1024, SIZE), width=Integer(1, 128, SIZE), data=Text(optional=True))
 SAMPLES = 1000  # images generated for samples.npy and the score
 GRID_EVERY = 500  # steps between the grids written to grids/ (and the score on the progress line)
 FRAME_EVERY = 200  # steps between the GIF's frames
@@ -38,9 +45,9 @@ GRID = 100  # images per grid: 10 x 10
 
 def build_parser():
     """The command-line flags."""
-    parser = add_run_flags(__doc__.split("\n\n")[0], "runs/digits_dcgan/<data>")
-    parser.add_argument("--data", help="a folder with MNIST-style IDX files (train-images-idx3-ubyte[.gz], ...); "
-                        "default: scikit-learn's 8x8 digits")
+    parser = add_run_flags(__doc__.split("\n\n")[0], "runs/digits_dcgan/<data>", SETTINGS)
+    parser.add_argument("--data", type=Text(), help="a folder with MNIST-style IDX files "
+                        "(train-images-idx3-ubyte[.gz], ...); default: scikit-learn's 8x8 digits")
     parser.add_argument("--loss", help="the GAN objective: minimax, non-saturating, least-squares, hinge, "
                         "wasserstein, wgan-gp, ns-r1 or ls-r1 (default non-saturating)")
     parser.add_argument("--train-classifier", action="store_true",
@@ -51,13 +58,16 @@ def build_parser():
 def load_data(folder):
     """``(train, test)`` ImageData: the IDX files in ``folder``, or the 8x8 digits; one-line errors."""
     from minigan.data import load_digits, load_idx_folder
+    from minigan.models.dcgan import feature_map_size
 
     try:
-        return load_idx_folder(os.path.expanduser(folder)) if folder else load_digits()
+        train, test = load_idx_folder(folder) if folder else load_digits()
+        feature_map_size(train.image_size)  # G, D and the classifier halve the side twice
     except ImportError as err:  # scikit-learn missing: the message says what to install
         fail(str(err))
     except (OSError, ValueError) as err:
         fail(f"--data: {err}")
+    return train, test
 
 
 def classifier(train, test, retrain):
@@ -65,8 +75,9 @@ def classifier(train, test, retrain):
     from minigan.metrics import load_or_train_classifier
     from minigan.metrics.classifier import MIN_ACCURACY
 
-    path = os.path.join("runs", "classifiers", f"{train.name}.npz")
-    if retrain or not os.path.exists(path):
+    path = os.path.join("runs", "classifiers", f"{train.key}.npz")
+    if retrain or not os.path.lexists(path):
+        writable_folder(os.path.dirname(path), "the classifier cache")  # now, not after training it
         print(f"training the scoring classifier on {len(train)} real {train.name} images, caching it in {path}",
               flush=True)
     try:
@@ -93,15 +104,23 @@ def main(argv=None):
     from minigan.gan.losses import get_loss
     from minigan.metrics import classifier_score, features_and_predictions, fid_name, gaussian_stats, score_table
     from minigan.models import dcgan_discriminator, dcgan_generator
-    from minigan.train import GANTrainer, NonFiniteLossError, fit
+    from minigan.train import GANTrainer
 
-    train, test = load_data(args.data)
+    if args.data is not None:
+        args.data = os.path.abspath(os.path.expanduser(args.data))  # the checkpoint records where the data is
+    if args.out is None or args.train_classifier:  # the default folder is named by the data: load it first
+        train, test = load_data(args.data)
     if args.train_classifier:
         classifier(train, test, retrain=True)
         return 0
-    out = args.out or os.path.join("runs", "digits_dcgan", train.name)
-    checkpoint, saved = checkpoint_in(out, args.resume)
-    config = run_config(args, DEFAULTS, saved)
+    out = args.out or os.path.join("runs", "digits_dcgan", train.key)
+    checkpoint, saved = checkpoint_in(out, args)
+    config = run_config(args, DEFAULTS, SETTINGS, saved, checkpoint)
+    if args.out is not None or config["data"] != args.data:  # not loaded yet, or not the checkpoint's data
+        train, test = load_data(config["data"])
+    if saved is not None and saved.get("data_key", train.key) != train.key:
+        fail(f"--resume: the data in {config['data'] or 'scikit-learn'} is not the data of {checkpoint} "
+             f"(fingerprints {train.key} and {saved['data_key']}); start a new run with --overwrite")
     if config["batch_size"] > len(train):
         fail(f"--batch-size {config['batch_size']} is more than the {len(train)} training images")
     scorer = classifier(train, test, retrain=False)  # after the flags' checks: training it takes a while
@@ -118,12 +137,13 @@ def main(argv=None):
                          lambda n: minigan.Tensor(train.images[batches.next(n)]), config["z_dim"],
                          config["batch_size"], objective, config["n_critic"], config["ema_decay"])
     fixed = trainer.noise(GRID)  # the GIF follows these latents from start to end
-    frames = []
+    frames, history = [], None
     if saved is not None:
-        restore(trainer, saved)
-        batches.load_state(saved["batches"])
-        frames = saved.get("frames", [])
-    history = saved.get("history") if saved else None
+        with restoring(checkpoint):
+            trainer.load_state_dict(saved)
+            batches.load_state(saved["batches"])
+            history = saved_history(saved)
+            frames = saved_frames(saved, [(GRID, channels, size, size)])
     reference = gaussian_stats(features_and_predictions(scorer, test.images)[0])
     os.makedirs(os.path.join(out, "grids"), exist_ok=True)
 
@@ -157,12 +177,9 @@ def main(argv=None):
     print(f"training a DCGAN ({config['loss']} loss) on {len(train)} real {size}x{size} {train.name} images "
           f"for {config['steps']} steps, writing to {out}", flush=True)
     start = time.perf_counter()
-    try:
-        history = fit(trainer, config["steps"], log_every=100, on_log=on_log, checkpoint=checkpoint,
-                      checkpoint_every=GRID_EVERY, history=history,
-                      extra_state={"config": config, "frames": frames, "batches": batches.state})
-    except NonFiniteLossError as err:
-        fail(str(err), code=1)
+    history = train_run(trainer, config["steps"], out, checkpoint, saved is not None, log_every=100, on_log=on_log,
+                        checkpoint_every=GRID_EVERY, history=history, extra_state={
+                            "config": config, "frames": frames, "batches": batches.state, "data_key": train.key})
     seconds = time.perf_counter() - start
 
     samples = generate(trainer.noise(SAMPLES))
@@ -190,4 +207,4 @@ def main(argv=None):
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(run(main))

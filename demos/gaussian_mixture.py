@@ -23,8 +23,9 @@ import time
 for _variable in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
     os.environ.setdefault(_variable, "1")
 
-from cli import (add_run_flags, checkpoint_in, fail, import_minigan, int_at_least, parse, positive_float, restore,
-                 run_config, write_json)
+from cli import (RUN_SETTINGS, SIZE, Choice, Integer, Number, OrNone, add_run_flags, fail, import_minigan, parse,
+                 write_json)
+from runs import checkpoint_in, restoring, run, run_config, saved_frames, saved_history, train_run
 
 # Defaults per data set: the settings behind the tables of docs/results.md.
 DEFAULTS = {
@@ -34,6 +35,12 @@ DEFAULTS = {
                  z_dim=8, width=96, depth=3, pack=4, ema_decay=0.999, seed=0, r1_gamma=None, r1_every=None),
 }  # r1_gamma, r1_every None: the loss's own (ns-r1 1 and 1, ls-r1 0.05 and 8); set by --r1-gamma, --r1-every
 R1_SETTINGS = {"r1_gamma": "gamma", "r1_every": "penalty_every"}  # the configuration's keys, the loss's attributes
+# every setting's type and range, for the flags and for a resumed checkpoint's configuration; the
+# sizes are bounded so that the largest run's arrays stay within a few GiB (a hidden layer of the
+# largest batch is 16384 x 1024 float32 numbers, 64 MiB, and a step keeps a few dozen of them)
+SETTINGS = dict(RUN_SETTINGS, batch_size=Integer(1, 16384, SIZE), width=Integer(1, 1024, SIZE),
+                z_dim=Integer(1, 1024, SIZE), depth=Integer(1, 8, SIZE), pack=Integer(1, 64, SIZE),
+                r1_gamma=OrNone(Number()), r1_every=OrNone(Integer(1, 1000)), dataset=Choice(*DEFAULTS))
 EVAL_SAMPLES = 2500  # the protocol's sample count
 EVAL_EVERY = 500
 FRAME_POINTS = 1000  # points drawn per GIF frame
@@ -42,16 +49,16 @@ SURFACE = 100  # the decision surface is computed on SURFACE x SURFACE points
 
 def build_parser():
     """The command-line flags."""
-    parser = add_run_flags(__doc__.split("\n\n")[0], "runs/gaussian_mixture/<dataset>")
+    parser = add_run_flags(__doc__.split("\n\n")[0], "runs/gaussian_mixture/<dataset>", SETTINGS)
     parser.add_argument("--dataset", choices=sorted(DEFAULTS), help="the mixture to learn (default ring)")
     parser.add_argument("--loss", help="the GAN objective: minimax, non-saturating, least-squares, hinge, "
                         "wasserstein, wgan-gp, ns-r1 or ls-r1 (default: least-squares on the ring, "
                         "ls-r1 on the grid)")
-    parser.add_argument("--width", type=int_at_least(1), help="hidden units in each layer of G and D (default: "
+    parser.add_argument("--width", type=SETTINGS["width"], help="hidden units in each layer of G and D (default: "
                         f"{DEFAULTS['ring']['width']} on the ring, {DEFAULTS['grid']['width']} on the grid)")
-    parser.add_argument("--r1-gamma", type=positive_float, help="the weight of the R1 penalty of ns-r1 and "
+    parser.add_argument("--r1-gamma", type=SETTINGS["r1_gamma"], help="the weight of the R1 penalty of ns-r1 and "
                         "ls-r1 (default: the loss's own, 1 and 0.05)")
-    parser.add_argument("--r1-every", type=int_at_least(1), help="add the R1 penalty on every k-th update of D "
+    parser.add_argument("--r1-every", type=SETTINGS["r1_every"], help="add the R1 penalty on every k-th update of D "
                         "only, k times as strong (default: the loss's own, 1 for ns-r1 and 8 for ls-r1)")
     return parser
 
@@ -85,12 +92,12 @@ def main(argv=None):
     from minigan.gan.losses import R1Penalty, get_loss
     from minigan.metrics import mode_metrics
     from minigan.models import mlp_discriminator, mlp_generator
-    from minigan.train import GANTrainer, NonFiniteLossError, fit
+    from minigan.train import GANTrainer
 
     dataset = args.dataset or "ring"
     out = args.out or os.path.join("runs", "gaussian_mixture", dataset)
-    checkpoint, saved = checkpoint_in(out, args.resume)
-    config = run_config(args, {**DEFAULTS[dataset], "dataset": dataset}, saved)
+    checkpoint, saved = checkpoint_in(out, args)
+    config = run_config(args, {**DEFAULTS[dataset], "dataset": dataset}, SETTINGS, saved, checkpoint)
     if config["batch_size"] % config["pack"]:
         fail(f"--batch-size {config['batch_size']} must be a multiple of the pack size {config['pack']}")
     loss = get_loss(config["loss"])
@@ -115,11 +122,12 @@ def main(argv=None):
                          optim.Adam(D.parameters(), lr=config["lr"], betas=betas),
                          lambda n: data.sample(n) * (1.0 / scale), config["z_dim"], config["batch_size"],
                          loss, config["n_critic"], config["ema_decay"])
-    frames = []
+    frames, history = [], None
     if saved is not None:
-        restore(trainer, saved)
-        frames = saved.get("frames", [])
-    history = saved.get("history") if saved else None
+        with restoring(checkpoint):
+            trainer.load_state_dict(saved)
+            history = saved_history(saved)
+            frames = saved_frames(saved, [(FRAME_POINTS, 2), (SURFACE, SURFACE)])
     extent = (-1.5 * scale, 1.5 * scale, -1.5 * scale, 1.5 * scale)
 
     def generate(n):
@@ -127,29 +135,29 @@ def main(argv=None):
         with minigan.no_grad():
             return minigan.to_numpy(trainer.sampler()(trainer.noise(n)).data) * scale
 
-    # the learning rate decays linearly to 0: the last steps polish the modes' precision
+    # the learning rate decays linearly to 0 at the run's --steps: the last steps polish the modes'
+    # precision. A resumed run with a larger --steps decays from where it is towards the new end
+    # (docs/checkpoints.md); with the same --steps it continues the same decay exactly.
     schedulers = [optim.LambdaLR(opt, lambda t: 1 - t / config["steps"], config["lr"], trainer.steps)
                   for opt in (trainer.g_optimizer, trainer.d_optimizer)]
 
     def evaluate(step, record):
+        rate = {"lr": trainer.g_optimizer.lr}  # the rate of the steps after this one, in the history
         if step % EVAL_EVERY and step != config["steps"]:
-            return None
+            return rate
         with fork_rng(enabled=step % EVAL_EVERY != 0):  # as in digits_dcgan.py: resuming continues exactly
             fake = generate(EVAL_SAMPLES)
         scores = mode_metrics(fake, data.centers, data.std)
         if not args.no_plots:
             frames.append([step, fake[:FRAME_POINTS], decision_surface(D, extent, config["pack"], scale)])
-        return {"modes": scores["modes"], "high_quality": scores["high_quality"]}
+        return {**rate, "modes": scores["modes"], "high_quality": scores["high_quality"]}
 
     print(f"training a GAN on the {config['dataset']} ({len(data.centers)} modes) for "
           f"{config['steps']} steps, writing to {out}", flush=True)
     start = time.perf_counter()
-    try:
-        history = fit(trainer, config["steps"], log_every=100, on_log=evaluate, checkpoint=checkpoint,
-                      checkpoint_every=EVAL_EVERY * 4, history=history,
-                      schedulers=schedulers, extra_state={"config": config, "frames": frames})
-    except NonFiniteLossError as err:
-        fail(str(err), code=1)
+    history = train_run(trainer, config["steps"], out, checkpoint, saved is not None, log_every=100,
+                        on_log=evaluate, checkpoint_every=EVAL_EVERY * 4, history=history, schedulers=schedulers,
+                        extra_state={"config": config, "frames": frames})
     seconds = time.perf_counter() - start
 
     samples = generate(EVAL_SAMPLES)
@@ -176,4 +184,4 @@ def main(argv=None):
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(run(main))

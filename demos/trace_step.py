@@ -24,7 +24,8 @@ also draws each block's graph (``Trace.draw``), one PNG per block.
 import os
 import sys
 
-from cli import OneLineParser, fail, import_minigan, int_at_least
+from cli import Integer, OneLineParser, fail, import_minigan
+from runs import run
 
 MOVES = ("1. D on real", "2. D on fake (G detached)", "3. G through D")
 PENALTY = "2b. gradient penalty"
@@ -35,12 +36,13 @@ def build_parser():
     """The command-line flags: small sizes by default, so that the table stays readable."""
     parser = OneLineParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--loss", default="non-saturating", help="a GAN loss of minigan.gan.losses.LOSSES")
-    parser.add_argument("--width", type=int_at_least(1), default=16, help="hidden width of G and D")
-    parser.add_argument("--depth", type=int_at_least(1), default=2, help="hidden layers of G and D")
-    parser.add_argument("--batch-size", type=int_at_least(1), default=8, help="samples per batch")
-    parser.add_argument("--z-dim", type=int_at_least(1), default=4, help="size of the noise vector")
-    parser.add_argument("--pack", type=int_at_least(1), default=2, help="PacGAN: samples per D input")
-    parser.add_argument("--seed", type=int_at_least(0), default=1, help="random seed")
+    size = "a traced step keeps every array it makes; this is a table to read"
+    parser.add_argument("--width", type=Integer(1, 256, size), default=16, help="hidden width of G and D")
+    parser.add_argument("--depth", type=Integer(1, 16, size), default=2, help="hidden layers of G and D")
+    parser.add_argument("--batch-size", type=Integer(1, 1024, size), default=8, help="samples per batch")
+    parser.add_argument("--z-dim", type=Integer(1, 256, size), default=4, help="size of the noise vector")
+    parser.add_argument("--pack", type=Integer(1, 64, size), default=2, help="PacGAN: samples per D input")
+    parser.add_argument("--seed", type=Integer(0), default=1, help="random seed")
     parser.add_argument("--graph", metavar="DIR", help="also draw each move's graph, one PNG per move, in DIR")
     return parser
 
@@ -151,4 +153,4 @@ def main(argv=None):
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(run(main))

@@ -259,7 +259,7 @@ def set_rng_state(state, fallback_seed=0):
     generator = numpy.random.default_rng()
     try:
         generator.bit_generator.state = state
-    except (TypeError, ValueError, KeyError) as err:
+    except (TypeError, ValueError, KeyError, OverflowError) as err:
         raise ValueError(f"not a generator state from minigan's NumPy backend: {err}") from None
     _numpy_rng = generator
 

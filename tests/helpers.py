@@ -30,19 +30,46 @@ def tensor(xp, a, requires_grad=True):
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 
 
+def environment(env=None, pythonpath=()):
+    """The environment of a child Python: one BLAS thread, ``env`` over it, and a ``PYTHONPATH``
+    that finds minigan (``pythonpath`` first, then the repository, then whatever the tests run
+    with: the CuPy stand-in under ``--cupy-standin``)."""
+    inherited = [os.environ["PYTHONPATH"]] if os.environ.get("PYTHONPATH") else []
+    path = os.pathsep.join([*map(str, pythonpath), str(ROOT), *inherited])
+    return {**os.environ, "OMP_NUM_THREADS": "1", **(env or {}), "PYTHONPATH": path}
+
+
+def _command(script, flags, env, pythonpath):
+    """The command line and environment that ``run_script`` and ``start_script`` run ``script`` with."""
+    return [sys.executable, str(ROOT / script), *map(str, flags)], environment(env, pythonpath)
+
+
 def run_script(script, *flags, env=None, cwd=None, pythonpath=(), timeout=300, check=False):
     """Run the repository's ``script`` (e.g. "demos/trace_step.py") with ``flags`` in a fresh
     Python, one BLAS thread; returns the ``CompletedProcess`` with text output.
 
-    It finds minigan through ``PYTHONPATH``: ``pythonpath`` first, then the repository, then
-    whatever the tests run with (the CuPy stand-in under ``--cupy-standin``). ``env`` adds to
-    or overrides the environment.
+    It finds minigan through ``PYTHONPATH`` (see ``environment``); ``env`` adds to or overrides
+    the environment.
     """
-    inherited = [os.environ["PYTHONPATH"]] if os.environ.get("PYTHONPATH") else []
-    path = os.pathsep.join([*map(str, pythonpath), str(ROOT), *inherited])
-    environment = {**os.environ, "OMP_NUM_THREADS": "1", **(env or {}), "PYTHONPATH": path}
-    return subprocess.run([sys.executable, str(ROOT / script), *map(str, flags)], capture_output=True,
-                          text=True, env=environment, cwd=cwd, timeout=timeout, check=check)
+    command, environment = _command(script, flags, env, pythonpath)
+    return subprocess.run(command, capture_output=True, text=True, env=environment, cwd=cwd, timeout=timeout,
+                           check=check)
+
+
+def start_script(script, *flags, env=None, cwd=None):
+    """Start ``script`` as ``run_script`` runs it, without waiting: a ``Popen`` with text pipes,
+    for a test that signals the running demo."""
+    command, environment = _command(script, flags, env, ())
+    return subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=environment,
+                            cwd=cwd)
+
+
+def one_line_error(result, message, code=2):
+    """Assert that a demo's ``CompletedProcess`` ended with ``code`` and one line on standard error
+    holding ``message``, with no traceback."""
+    assert result.returncode == code, result.stderr
+    assert message in result.stderr, result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1 and "Traceback" not in result.stderr, result.stderr
 
 
 def spaced(data, shape, gap=0.25):

@@ -128,6 +128,9 @@ def test_bad_tensor_data_is_refused():
         Tensor(["a", "b"])
     with pytest.raises(TypeError, match="numeric"):
         Tensor(np.array([None, 1.0], dtype=object))
+    for data in (None, [1.0, None], "1.5"):  # NumPy would make NaN of None and a number of "1.5"
+        with pytest.raises(TypeError, match="Tensor data must be numeric"):
+            Tensor(data)
 
 
 def test_python_data_defaults_to_float32():
@@ -217,3 +220,19 @@ def test_each_leaf_gradient_owns_its_memory(xp):
         assert leaf.grad.data.base is None
     a.grad.data[...] = 5.0  # an in-place edit (clipping, scaling) of one leaf's gradient
     assert (minigan.to_numpy(b.grad.data) == 1).all() and (minigan.to_numpy(c.grad.data) == 2).all()
+
+
+def test_an_integer_tensor_times_a_float_computes_in_float32(xp):
+    """PyTorch's rule: int * 0.5 is a float32 result, not the integers times 0."""
+    x = Tensor(xp.asarray([1, 2, 3]))
+    for y in (x * 0.5, 0.5 * x, x / 2.0, x + xp.asarray([0.5, 0.5, 0.5])):
+        assert y.dtype == np.float32
+    np.testing.assert_array_equal(minigan.to_numpy((x * 0.5).data), [0.5, 1.0, 1.5])
+    assert (x * 2).dtype == x.dtype  # an integer constant keeps integers
+
+
+def test_backward_with_a_gradient_of_another_dtype_names_both(xp):
+    x = tensor(xp, np.ones(3, dtype=np.float32))
+    with pytest.raises(TypeError, match="gradient of dtype float64 given for an output of dtype float32"):
+        (x * 2).backward(Tensor(xp.ones(3, dtype="float64")))
+    assert x.grad is None

@@ -1,6 +1,8 @@
 """The classifier score: class histograms, caching, and the whole pipeline on
 synthetic images (always) and on the real digits (with scikit-learn)."""
 
+import re
+
 import numpy as np
 import pytest
 
@@ -11,7 +13,7 @@ from minigan.metrics import (
     fid_name, gaussian_stats, load_classifier, load_or_train_classifier, save_classifier, score_table,
     train_classifier,
 )
-from minigan.train import save_checkpoint
+from minigan.train import load_checkpoint, save_checkpoint
 
 
 def strokes(n, seed):
@@ -106,3 +108,31 @@ def test_on_the_real_digits_real_is_near_zero_and_noise_is_far():
     floor, noise = table["real train (floor)"], table["noise (ceiling)"]
     assert floor["classes"] == 10 and floor["kl_uniform"] < 0.05
     assert noise["fid"] > 20 * floor["fid"]
+
+
+@pytest.mark.parametrize("entry, value, message", [
+    ("config/width", 10**9, "the cached classifier's width must be an integer in [1, 256], got 1000000000"),
+    ("config/image_size", "8", "the cached classifier's image_size must be an integer"),
+    ("config/depth", 3, "the cached classifier's settings are"),
+    ("test_accuracy", 7.0, "the cached accuracy must be a number in [0, 1], got 7.0"),
+    ("model/head.weight", None, "the cached weights do not fit the classifier: error(s) in loading state_dict"),
+])
+def test_a_damaged_cache_is_refused_before_a_model_is_built(trained, tmp_path, entry, value, message):
+    model, test_accuracy, train, _ = trained
+    path = tmp_path / "classifier.npz"
+    save_classifier(path, model, test_accuracy, train.key)
+    state = load_checkpoint(path)
+    part, name = entry.split("/") if "/" in entry else (None, entry)
+    (state[part] if part else state)[name] = value
+    save_checkpoint(path, state)
+    with pytest.raises(ValueError, match=re.escape(message)):
+        load_classifier(path)
+
+
+def test_a_cache_for_other_images_is_refused(trained, tmp_path):
+    model, test_accuracy, train, test = trained
+    path = tmp_path / "classifier.npz"
+    save_classifier(path, model, test_accuracy, train.key)
+    wider = ImageData(np.zeros((4, 1, 12, 12)), np.arange(4), "strokes", n_classes=4)
+    with pytest.raises(ValueError, match="holds a classifier for images .*'image_size': 8.*'image_size': 12"):
+        load_or_train_classifier(path, wider, test)

@@ -36,6 +36,12 @@ def run_demo(*flags, env=None):
     (["--loss", "softmax"], "--loss 'softmax' is not one of"),
     (["--batch-size", "30"], "--batch-size 30 must be a multiple of the pack size 4"),
     (["--bogus"], "unrecognized arguments: --bogus"),
+    (["--no-plot"], "unrecognized arguments: --no-plot"),  # no abbreviation of --no-plots
+    (["--width", "100000"], "--width: '100000' must be an integer <= 1024 (a size bounded so that the networks' "
+                            "arrays fit in memory)"),
+    (["--batch-size", "1000000"], "--batch-size: '1000000' must be an integer <= 16384"),
+    (["--n-critic", "1000000000"], "--n-critic: '1000000000' must be an integer <= 100"),
+    (["--r1-every", "1000000000"], "--r1-every: '1000000000' must be an integer <= 1000"),
 ])
 def test_bad_flags_get_one_line_and_exit_code_2(tmp_path, flags, message):
     result = run_demo(*flags, "--out", str(tmp_path))

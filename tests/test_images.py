@@ -1,6 +1,9 @@
 """The image loaders: IDX files (good, gzipped and corrupt), the digits, scaling and batches."""
 
 import gzip
+import os
+import re
+import tracemalloc
 
 import numpy as np
 import pytest
@@ -16,13 +19,13 @@ def idx_bytes(array, code=0x08):
     return header + np.asarray(array, dtype=dtype).tobytes()
 
 
-def write_mnist(folder, n_train=6, n_test=4, size=8, gz=False):
+def write_mnist(folder, n_train=6, n_test=4, size=8, gz=False, seed=0):
     """A tiny MNIST-style folder with random images and labels; returns the arrays written."""
-    rng = np.random.default_rng(0)
+    rng = np.random.default_rng(seed)
     arrays = {}
     for prefix, n in (("train", n_train), ("t10k", n_test)):
         images = rng.integers(0, 256, (n, size, size)).astype(np.uint8)
-        labels = rng.integers(0, 10, n).astype(np.uint8)
+        labels = (rng.permutation(n) % 10).astype(np.uint8)  # classes 0 to min(n, 10) - 1, none missing
         for kind, array, dims in (("images", images, 3), ("labels", labels, 1)):
             data = idx_bytes(array)
             name = f"{prefix}-{kind}-idx{dims}-ubyte" + (".gz" if gz else "")
@@ -73,10 +76,10 @@ def test_broken_gzip_and_missing_file_are_clear(tmp_path):
     cut.write_bytes(gzip.compress(GOOD)[:-6])
     with pytest.raises(ValueError, match="cut.idx.gz: unreadable gzip file"):
         read_idx(cut)
-    with pytest.raises(FileNotFoundError, match="nothing.idx: no such IDX file"):
+    with pytest.raises(FileNotFoundError, match="no IDX file at .*nothing.idx"):
         read_idx(tmp_path / "nothing.idx")
-    with pytest.raises(ValueError, match="unreadable file"):
-        read_idx(tmp_path)  # a folder
+    with pytest.raises(ValueError, match="is a folder, not an IDX file"):
+        read_idx(tmp_path)
 
 
 @pytest.mark.parametrize("gz", [False, True])
@@ -160,3 +163,74 @@ def test_missing_scikit_learn_says_what_to_install(monkeypatch):
     monkeypatch.setitem(__import__("sys").modules, "sklearn.datasets", None)  # import fails
     with pytest.raises(ImportError, match=r'pip install -e "\.\[digits\]"'):
         load_digits()
+
+
+def test_labels_are_checked_when_the_data_loads(tmp_path):
+    write_mnist(tmp_path)
+    labels = tmp_path / "train-labels-idx1-ubyte"
+    for array, code, message in ((np.array([0, 1, 2, 3, 4, 5.5]), 0x0D, "labels must be integer class indices, "
+                                  "got float32"),
+                                 (np.array([0, 1, 2, 3, 4, 255]), 0x08, "the labels go up to 255 but no item has "
+                                  "class 5; class indices must run from 0 without a gap"),
+                                 (np.array([0, 1, 2, 3, 4, -1]), 0x0B, "label -1 (item 5) is not a class index >= 0")):
+        labels.write_bytes(idx_bytes(array, code))
+        with pytest.raises(ValueError, match=re.escape(f"{labels}: {message}")):
+            load_idx_folder(str(tmp_path))
+    write_mnist(tmp_path)
+    (tmp_path / "t10k-labels-idx1-ubyte").write_bytes(idx_bytes(np.array([0, 1, 2, 9])))  # train has 0-5
+    with pytest.raises(ValueError, match=r"label 9 \(item 3\) is not a class index in \[0, 6\)"):
+        load_idx_folder(str(tmp_path))
+    with pytest.raises(ValueError, match="labels must be integer class indices"):
+        ImageData(np.zeros((2, 1, 8, 8)), np.array([0.0, 1.7]), "x")
+
+
+def test_both_splits_must_have_one_image_size(tmp_path):
+    write_mnist(tmp_path)
+    (tmp_path / "t10k-images-idx3-ubyte").write_bytes(idx_bytes(np.zeros((4, 28, 28), dtype=np.uint8)))
+    with pytest.raises(ValueError, match="the t10k images are 28x28, the train images 8x8; both splits must"):
+        load_idx_folder(str(tmp_path))
+
+
+def test_dimensions_whose_product_overflows_64_bits_are_refused_naming_the_file(tmp_path):
+    path = tmp_path / "huge-images-idx3-ubyte"
+    path.write_bytes(bytes([0, 0, 0x08, 3]) + (2**32 - 1).to_bytes(4, "big") * 3 + bytes(16))
+    with pytest.raises(ValueError, match=re.escape(f"{path}: IDX dimensions (4294967295, 4294967295, 4294967295) "
+                                                   "of uint8 need 79228162458924105385300197391 bytes, more than")):
+        read_idx(path)
+
+
+def test_gzip_is_read_as_a_stream_up_to_what_its_header_asks(tmp_path):
+    """A gzip bomb (10 values declared, 64 MB inside) is refused after reading 11 values, and a
+    header that asks for more than the limit before reading any."""
+    bomb = tmp_path / "bomb-idx1-ubyte.gz"
+    bomb.write_bytes(gzip.compress(bytes([0, 0, 0x08, 1]) + (10).to_bytes(4, "big") + bytes(64 << 20), 1))
+    tracemalloc.start()
+    with pytest.raises(ValueError, match=re.escape("too long IDX file: dimensions (10,) of uint8 need 18 bytes, "
+                                                   "the file has more")):
+        read_idx(bomb)
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    assert peak < 8 << 20, f"read {peak} bytes into memory"
+    large = tmp_path / "large-idx1-ubyte"
+    large.write_bytes(idx_bytes(np.zeros(1000, np.uint8)))
+    with pytest.raises(ValueError, match="need 1008 bytes, more than the 100 minigan reads"):
+        read_idx(large, max_bytes=100)
+
+
+def test_a_fifo_in_the_data_folder_is_named_not_waited_for(tmp_path):
+    write_mnist(tmp_path)
+    fifo = tmp_path / "train-images-idx3-ubyte"
+    fifo.unlink()
+    os.mkfifo(fifo)
+    with pytest.raises(ValueError, match="train-images-idx3-ubyte is a FIFO \\(named pipe\\), not an IDX file"):
+        load_idx_folder(str(tmp_path))
+
+
+def test_a_saved_batch_order_must_be_a_permutation(xp):
+    sampler = BatchSampler(4)
+    for state, message in (({"order": np.array([0, 1, 1, 3]), "position": 0}, "not a permutation of the 4"),
+                           ({"order": np.array([0.0, 1, 2, 3]), "position": 0}, "holds float64"),
+                           ({"order": np.arange(4), "position": 9}, r"position must be an integer in \[0, 4\]"),
+                           ({"order": np.arange(4)}, "a dict with an order and a position")):
+        with pytest.raises(ValueError, match=message):
+            sampler.load_state(state)

@@ -104,3 +104,16 @@ def test_non_tensor_inputs_get_a_named_error(xp):
         F.binary_cross_entropy_with_logits(np.zeros(3), 1.0)
     with pytest.raises(TypeError, match="target must be a Tensor, an array or a number, got a list"):
         F.mse_loss(tensor(xp, np.zeros(3)), [1.0, 0.0, 1.0])
+
+
+@pytest.mark.filterwarnings("error")  # and without NumPy's "mean of empty slice" warning
+def test_an_empty_batch_has_a_nan_loss_and_an_empty_gradient(xp):
+    """As in PyTorch: the mean of no numbers is NaN, and nothing receives a gradient."""
+    for loss in (lambda x: x.mean(), lambda x: F.binary_cross_entropy_with_logits(x, 1.0),
+                 lambda x: F.mse_loss(x, 0.5), lambda x: F.l1_loss(x, 0.5)):
+        x = tensor(xp, np.zeros((0, 1), dtype=np.float32))
+        y = loss(x)
+        assert y.shape == () and np.isnan(minigan.to_numpy(y.data))
+        y.backward()
+        assert x.grad.shape == (0, 1)
+    assert F.mse_loss(tensor(xp, np.zeros((0, 1))), 0.5, reduction="sum").item() == 0.0

@@ -507,3 +507,23 @@ def test_bad_settings(xp, make, message):
 def test_numpy_integers_size_layers(xp):
     layer = nn.Linear(np.int64(3), np.prod((2, 2)))  # sizes computed with NumPy are ints too
     assert layer.weight.shape == (4, 3)
+
+
+def test_load_state_dict_names_a_value_that_is_not_numbers_and_changes_nothing(xp):
+    """None (an object array of them, or a JSON null from a checkpoint) would become NaN weights;
+    the first weight must not be copied when the second is refused."""
+    model = nn.Sequential(nn.Linear(2, 3), nn.Linear(3, 1))
+    before = [host(p).copy() for p in model.parameters()]
+    state = {name: np.full(a.shape, 7.0) for name, a in model.state_dict().items()}
+    for bad in (np.array([[None] * 3], dtype=object), None, np.array([["a", "b", "c"]])):
+        with pytest.raises(ValueError, match=r"Sequential: not numbers: '1\.weight' holds"):
+            model.load_state_dict({**state, "1.weight": bad})
+        assert all(np.array_equal(host(p), b) for p, b in zip(model.parameters(), before))
+    with pytest.raises(TypeError, match="expects a mapping from names to arrays, got list"):
+        model.load_state_dict([1, 2])
+    message = ""
+    try:
+        model.load_state_dict({"0.weight": np.zeros((9, 9))})
+    except ValueError as err:
+        message = str(err)
+    assert "\n" not in message and "missing keys" in message and "wrong shapes" in message  # one line

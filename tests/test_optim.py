@@ -295,3 +295,33 @@ def test_against_torch(xp):
             topt.step()
         for p, q in zip(params, tparams):
             np.testing.assert_allclose(host(p), q.detach().numpy(), rtol=1e-10, atol=1e-13)
+
+
+@pytest.mark.parametrize("make, message", [
+    (lambda ps: optim.Adam(ps, lr=float("inf")), "Adam: lr must be >= 0.0 and finite, got inf"),
+    (lambda ps: optim.Adam(ps, lr=float("nan")), "Adam: lr must be >= 0.0 and finite, got nan"),
+    (lambda ps: optim.SGD(ps, lr=0.1, momentum=float("inf")), "SGD: momentum must be >= 0.0 and finite"),
+])
+def test_infinite_and_nan_settings_are_refused(xp, make, message):
+    with pytest.raises(ValueError, match=message):
+        make(make_params(xp))
+
+
+@pytest.mark.parametrize("entry, value, message", [
+    ("lr", -1.0, "lr must be >= 0.0 and finite, got -1.0"),
+    ("lr", float("inf"), "lr must be >= 0.0 and finite, got inf"),
+    ("beta1", 7.0, r"beta1 must be \[0.0, 1.0\), got 7.0"),
+    ("eps", "tiny", "eps must be a number, got 'tiny'"),
+    ("0.step", -1, "'0.step' must be an integer >= 0, got -1"),
+    ("0.step", 2.5, "'0.step' must be an integer >= 0, got 2.5"),
+    ("num_params", None, "num_params must be an integer >= 0, got None"),
+    ("0.exp_avg", np.array([[None] * 2] * 3, dtype=object), "'0.exp_avg' holds object values, not numbers"),
+])
+def test_a_saved_state_out_of_range_is_refused_and_changes_nothing(xp, entry, value, message):
+    opt = optim.Adam(make_params(xp), lr=0.01)
+    run(opt, xp, make_grads(1))
+    state = opt.state_dict()
+    before = (opt.lr, opt.beta1, dict(opt.state[0]))
+    with pytest.raises(ValueError, match=message):
+        opt.load_state_dict({**state, entry: value})
+    assert (opt.lr, opt.beta1, dict(opt.state[0])) == before

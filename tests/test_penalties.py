@@ -79,3 +79,18 @@ def test_packed_critic_norm_is_per_pack(xp):
     D = mlp_discriminator(2, width=4, depth=1, pack=2, dtype="float64")
     norms = input_gradient_norms(D, minigan.randn(6, 2, dtype="float64"))
     assert norms.shape == (3,)
+
+
+@pytest.mark.parametrize("bad", [-1.0, float("nan"), float("inf"), "10"])
+def test_a_penalty_weight_must_be_a_finite_number_at_least_0(xp, bad):
+    """A negative weight would reward the gradients the penalty holds down."""
+    D = mlp_discriminator(2, 4, 1, dtype="float64")
+    x = minigan.randn(4, 2, dtype="float64")
+    with pytest.raises(ValueError, match="weight must be a finite number >= 0"):
+        gradient_penalty(D, x, x, bad)
+    with pytest.raises(ValueError, match="gamma must be a finite number >= 0"):
+        r1_penalty(D, x, bad)
+    with pytest.raises(ValueError, match="WassersteinGP: weight must be"):
+        get_loss("wgan-gp").__class__(bad)
+    with pytest.raises(ValueError, match="LeastSquaresR1: gamma must be"):
+        get_loss("ls-r1").__class__(bad)

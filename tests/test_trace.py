@@ -197,3 +197,7 @@ def test_the_trace_step_demo_rejects_a_bad_batch_in_one_line():
     result = run_script("demos/trace_step.py", "--batch-size", "7", timeout=60)
     assert result.returncode == 2
     assert result.stderr.strip() == "trace_step.py: error: --batch-size 7 must be a multiple of --pack 2"
+    for flags, message in ((["--batch", "8"], "unrecognized arguments: --batch 8"),  # no abbreviations
+                           (["--z-dim", "100000000"], "argument --z-dim: '100000000' must be an integer <= 256")):
+        result = run_script("demos/trace_step.py", *flags, timeout=60)
+        assert result.returncode == 2 and message in result.stderr and len(result.stderr.splitlines()) == 1

@@ -1,5 +1,6 @@
-"""The alternating trainer, its loop and its checkpoints."""
+"""The alternating trainer, its loop, its progress display and its checkpoints."""
 
+import io
 import os
 
 import numpy as np
@@ -8,8 +9,10 @@ import pytest
 import minigan
 from minigan import nn, optim
 from minigan.gan import LOSSES
-from minigan.train import GANTrainer, NonFiniteLossError, fit, load_checkpoint, save_checkpoint
+from minigan.train import GANTrainer, NonFiniteLossError, TrainingInterrupted, fit, load_checkpoint, save_checkpoint
 from minigan.train import checkpoint as checkpoint_module
+from minigan.train import progress as progress_module
+from minigan.train.progress import Progress
 from minigan.train.trainer import grad_norm
 
 
@@ -267,3 +270,57 @@ def test_ema_generator_averages_the_weights(xp):
     with pytest.raises(ValueError, match=r"ema_decay must be in \(0, 1\)"):
         GANTrainer(trainer.generator, trainer.discriminator, trainer.g_optimizer, trainer.d_optimizer,
                    trainer.sample_real, 3, ema_decay=1.0)
+
+
+def test_ctrl_c_in_training_says_the_step_reached_and_the_last_checkpoint(tmp_path):
+    calls = {"n": 0}
+
+    def interrupted_at_the_ninth_batch(n):
+        calls["n"] += 1
+        if calls["n"] == 9:
+            raise KeyboardInterrupt
+        return minigan.randn(n, 2, dtype="float64")
+
+    trainer = _trainer(sample_real=interrupted_at_the_ninth_batch)
+    path = tmp_path / "c.npz"
+    with pytest.raises(TrainingInterrupted) as info:
+        fit(trainer, 20, log_every=4, checkpoint=path, checkpoint_every=4, progress=False)
+    assert (info.value.step, info.value.saved) == (8, 8) and isinstance(info.value, KeyboardInterrupt)
+    assert load_checkpoint(path)["steps"] == 8 and os.listdir(tmp_path) == ["c.npz"]
+
+
+def test_a_step_count_that_is_no_count_is_refused_before_anything_loads():
+    trainer, other = _trainer(), _trainer(seed=1)
+    before = _arrays(other.generator)
+    for steps in (-1, 2.5, "3", True):
+        with pytest.raises(ValueError, match="the checkpoint's step count must be an integer >= 0"):
+            other.load_state_dict({**trainer.state_dict(), "steps": steps})
+    assert all(np.array_equal(a, b) for a, b in zip(before, _arrays(other.generator)))
+
+
+class Terminal(io.StringIO):
+    """What a terminal is to ``Progress``: a stream whose ``isatty()`` says yes."""
+
+    def isatty(self):
+        return True
+
+
+def test_progress_redraws_one_line_on_a_terminal_and_writes_lines_elsewhere(monkeypatch):
+    monkeypatch.setattr(progress_module, "REDRAW", 0.0)  # every tick redraws
+    screen = Terminal()
+    display = Progress(100, stream=screen)
+    display.tick(10)
+    display.show(20, {"d_loss": 1.25})
+    display.tick(50)
+    display.close()
+    text = screen.getvalue()
+    assert text.count("\n") == 1 and text.endswith("\n") and text.count("\r") == 3  # one line, drawn 3 times
+    last = text.rstrip("\n").split("\r")[-1]
+    assert last.startswith("step 50/100 [##########----------] | ") and "d_loss 1.25" in last
+    log = io.StringIO()
+    display = Progress(100, stream=log)
+    display.tick(10)
+    display.show(20, {"d_loss": 1.25})
+    display.close()
+    lines = log.getvalue()
+    assert lines.startswith("step 20/100 | ") and lines.count("\n") == 1 and "\r" not in lines  # the log's line only

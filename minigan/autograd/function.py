@@ -57,6 +57,10 @@ class Function:
         tensors, xs = [], []
         for t in inputs:
             if not isinstance(t, Tensor):
+                if dtype.kind != "f" and _is_float_constant(t):
+                    # an integer tensor times 0.5 computes in float32, PyTorch's default dtype:
+                    # the integers are converted, not the 0.5 (which would become 0)
+                    return self._as_tensors([_as_float32(x) for x in inputs])
                 # constants take the tensor's dtype, so a Python float never promotes float32
                 xp = backend.get_array_module(like.data, t)
                 t = Tensor._of(xp.asarray(t, dtype=dtype))
@@ -81,3 +85,15 @@ class Function:
     def backward(self, gy):
         """Return the gradients of the inputs given ``gy``, the gradient of the output."""
         raise NotImplementedError
+
+
+def _is_float_constant(value):
+    """Whether the constant ``value`` (not a Tensor) is a floating-point number or array."""
+    return isinstance(value, float) or getattr(getattr(value, "dtype", None), "kind", "") == "f"
+
+
+def _as_float32(value):
+    """An integer (or boolean) Tensor as a float32 one; anything else as it is."""
+    if isinstance(value, Tensor) and value.data.dtype.kind != "f":
+        return Tensor._of(value.data.astype(backend.get_array_module(value.data).float32))
+    return value

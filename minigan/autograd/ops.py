@@ -429,11 +429,13 @@ def sum(x, axis=None, keepdims=False):
 
 
 def mean(x, axis=None, keepdims=False):
-    """Mean over ``axis``: the sum divided by the number of elements summed."""
+    """Mean over ``axis``: the sum divided by the number of elements summed (NaN over none, as
+    in PyTorch and NumPy)."""
     n = 1
     for a in _normalize_axis(axis, x.ndim):
         n *= x.shape[a]
-    return Sum(axis, keepdims)(x) * (1.0 / n)  # mean = sum / n, so its gradient is gy / n
+    scale = 1.0 / n if n else float("nan")  # the mean of no numbers is undefined
+    return Sum(axis, keepdims)(x) * scale  # mean = sum / n, so its gradient is gy / n
 
 
 def reshape(x, *shape):

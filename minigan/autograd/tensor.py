@@ -41,8 +41,11 @@ class Tensor:
         if isinstance(data, Tensor):
             raise TypeError("Tensor(data) got a Tensor; use .detach() or .data to copy one")
         is_array = hasattr(data, "dtype") and hasattr(data, "shape")
-        if dtype is None and not is_array:
-            dtype = "float32"  # Python numbers become float32, as in PyTorch
+        if not is_array:
+            if _holds_no_numbers(data):
+                raise TypeError(f"Tensor data must be numeric, got {data!r:.60}")
+            if dtype is None:
+                dtype = "float32"  # Python numbers become float32, as in PyTorch
         try:
             self.data = backend.asarray(data, dtype)
         except (TypeError, ValueError) as err:
@@ -123,8 +126,8 @@ class Tensor:
         """Accumulate d(self)/d(leaf) into the ``.grad`` of every leaf that requires grad.
 
         Args:
-            grad: the upstream gradient, same shape as ``self``; may be omitted for a
-                one-element tensor (a loss), where it is 1.
+            grad: the upstream gradient, same shape (and, for a Tensor, dtype) as ``self``;
+                may be omitted for a one-element tensor (a loss), where it is 1.
             create_graph: record the backward pass itself, so that the gradients can be
                 differentiated again (second derivatives, gradient penalties).
         """
@@ -141,6 +144,18 @@ class Tensor:
             return Tensor(backend.get_array_module(self.data).ones_like(self.data))
         if not isinstance(grad, Tensor):
             grad = Tensor(backend.asarray(grad, self.dtype))
+        if grad.dtype != self.dtype:  # the first op of the reverse pass would refuse the mix, deep inside
+            raise TypeError(f"gradient of dtype {grad.dtype} given for an output of dtype {self.dtype}; "
+                            f"convert it with .astype('{self.dtype}')")
         if grad.shape != self.shape:
             raise ValueError(f"gradient of shape {grad.shape} given for an output of shape {self.shape}")
         return grad
+
+
+def _holds_no_numbers(data):
+    """Whether Python ``data`` holds something other than numbers: ``None`` (or a list holding one),
+    which a conversion to float would turn into NaN, or text, which it would parse."""
+    try:
+        return backend.to_numpy(data).dtype.kind not in "fiub"
+    except (TypeError, ValueError):  # a ragged list, say: the conversion in __init__ names it
+        return False

@@ -17,7 +17,7 @@ Logits have shape (N, 1) or (N,); every side returns the mean over the N samples
 
 from minigan import backend
 from minigan.autograd import Tensor
-from minigan.gan.penalties import gradient_penalty, r1_penalty
+from minigan.gan.penalties import check_weight, gradient_penalty, r1_penalty
 from minigan.nn import functional as F
 
 
@@ -249,7 +249,7 @@ class WassersteinGP(Wasserstein):
     paper_settings = {"n_critic": 5, "lr": 1e-4, "betas": (0.5, 0.9)}
 
     def __init__(self, weight=10.0):
-        self.weight = weight
+        self.weight = check_weight("WassersteinGP: weight", weight)
         self.clip_value = None  # the penalty replaces the weight clipping
 
     def penalty(self, discriminator, real, fake):
@@ -277,7 +277,7 @@ class R1Penalty:
 
     def __init__(self, gamma=None):
         if gamma is not None:
-            self.gamma = gamma
+            self.gamma = check_weight(f"{type(self).__name__}: gamma", gamma)
 
     def penalty(self, discriminator, real, fake):
         """gamma / 2 * mean(||grad_x D(x)||^2) on the real batch."""

@@ -7,8 +7,19 @@ pass backwards. Every op of a critic has an exact second derivative in minigan; 
 with BatchNorm mixes the samples of a batch, so these penalties want a critic without it.
 """
 
+import math
+from numbers import Real
+
 from minigan.autograd import grad
 from minigan.factories import rand
+
+
+def check_weight(name, value):
+    """``value`` as a float, or a ValueError unless it is a finite number >= 0: a negative
+    penalty weight would reward the very gradients the penalty is there to hold down."""
+    if isinstance(value, bool) or not isinstance(value, Real) or not 0 <= value < math.inf:
+        raise ValueError(f"{name} must be a finite number >= 0, got {value!r}")
+    return float(value)
 
 
 def input_gradient_norms(discriminator, x):
@@ -38,6 +49,7 @@ def gradient_penalty(discriminator, real, fake, weight=10.0):
     the lines between real and generated samples, where the optimal critic has gradient
     norm 1.
     """
+    weight = check_weight("gradient_penalty: weight", weight)
     eps = rand(real.shape[0], *([1] * (real.ndim - 1)), dtype=real.dtype)
     x_hat = fake.detach() + eps * (real.detach() - fake.detach())
     norms = input_gradient_norms(discriminator, x_hat)
@@ -49,5 +61,6 @@ def r1_penalty(discriminator, real, gamma=1.0):
 
     It pushes D to be flat on the data, which makes the GAN game converge locally.
     """
+    gamma = check_weight("r1_penalty: gamma", gamma)
     norms = input_gradient_norms(discriminator, real)
     return (gamma / 2) * (norms * norms).mean()

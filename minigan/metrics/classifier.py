@@ -33,6 +33,9 @@ from minigan.train.checkpoint import load_checkpoint, save_checkpoint
 
 MIN_SHARE = 0.01  # a class is covered when at least 1% of the images are predicted as it
 MIN_ACCURACY = 0.97
+# the range of each setting a cached classifier may hold: a damaged cache must not build a giant model
+CONFIG_LIMITS = {"image_size": (4, 1024), "channels": (1, 4), "n_classes": (1, 1000), "width": (1, 256),
+                 "n_features": (1, 4096)}
 
 
 class ConvClassifier(nn.Module):
@@ -128,26 +131,47 @@ def train_classifier(train, test, steps=500, batch_size=64, lr=2e-3, seed=0, log
 
 
 def save_classifier(path, model, test_accuracy, dataset):
-    """Cache a trained classifier in ``path`` (``.npz``, no pickle), with its settings and accuracy."""
+    """Cache a trained classifier in ``path`` (``.npz``, no pickle), with its settings, its accuracy
+    and ``dataset``, the key of the data it was trained on (``ImageData.key``)."""
     save_checkpoint(path, {"model": dict(model.state_dict()), "config": model.config,
                            "test_accuracy": test_accuracy, "dataset": dataset})
+
+
+def _checked_state(path, state):
+    """The cached state ``state`` of ``path``, every setting checked before a model is built."""
+    if not {"model", "config", "test_accuracy", "dataset"} <= set(state) or not isinstance(state["config"], dict):
+        raise ValueError(f"{path} is not a cached classifier (no model, config, accuracy and data set)")
+    config = state["config"]
+    if set(config) != set(CONFIG_LIMITS):
+        raise ValueError(f"{path}: the cached classifier's settings are {sorted(config)}, "
+                         f"expected {sorted(CONFIG_LIMITS)}")
+    for name, (low, high) in CONFIG_LIMITS.items():
+        value = config[name]
+        if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+            raise ValueError(f"{path}: the cached classifier's {name} must be an integer in [{low}, {high}], "
+                             f"got {value!r}")
+    accuracy = state["test_accuracy"]
+    if isinstance(accuracy, bool) or not isinstance(accuracy, (int, float)) or not 0 <= accuracy <= 1:
+        raise ValueError(f"{path}: the cached accuracy must be a number in [0, 1], got {accuracy!r}")
+    if not isinstance(state["dataset"], str):
+        raise ValueError(f"{path}: the cached data set's name must be text, got {state['dataset']!r}")
+    return state
 
 
 def load_classifier(path, dataset=None):
     """A classifier cached by ``save_classifier``: ``(model, test accuracy)``.
 
-    ``dataset``, if given, must be the name it was trained on. Raises ``FileNotFoundError``
-    or ``ValueError`` naming the file and the problem.
+    ``dataset``, if given, must be the key of the data it was trained on. Raises
+    ``FileNotFoundError`` or ``ValueError`` naming the file and the problem (a damaged file,
+    settings out of range, weights that do not fit).
     """
-    state = load_checkpoint(path)
-    if not {"model", "config", "test_accuracy", "dataset"} <= set(state):
-        raise ValueError(f"{path} is not a cached classifier (no model, config, accuracy and data set)")
+    state = _checked_state(path, load_checkpoint(path))
     if dataset is not None and state["dataset"] != dataset:
         raise ValueError(f"{path} holds a classifier for {state['dataset']!r}, not {dataset!r}")
-    model = ConvClassifier(**state["config"])
     try:
+        model = ConvClassifier(**state["config"])
         model.load_state_dict(state["model"])
-    except ValueError as err:
+    except (ValueError, TypeError) as err:
         raise ValueError(f"{path}: the cached weights do not fit the classifier: {err}") from None
     return model.eval(), float(state["test_accuracy"])
 
@@ -156,12 +180,18 @@ def load_or_train_classifier(path, train, test, retrain=False, log=None):
     """The classifier cached at ``path``, or one trained now on ``train`` (and cached there).
 
     Returns ``(model, test accuracy, trained)`` where ``trained`` tells whether it was
-    trained by this call. ``retrain=True`` trains even when a cache exists.
+    trained by this call. ``retrain=True`` trains even when a cache exists. A cached
+    classifier must be ``train``'s (its key, image size, channels and classes).
     """
-    if not retrain and os.path.exists(path):
-        return (*load_classifier(path, train.name), False)
+    if not retrain and os.path.lexists(path):
+        model, test_accuracy = load_classifier(path, train.key)
+        expected = dict(image_size=train.image_size, channels=int(train.images.shape[1]), n_classes=train.n_classes)
+        found = {name: model.config[name] for name in expected}
+        if found != expected:
+            raise ValueError(f"{path} holds a classifier for images {found}, the data has {expected}")
+        return model, test_accuracy, False
     model, test_accuracy = train_classifier(train, test, log=log)
-    save_classifier(path, model, test_accuracy, train.name)
+    save_classifier(path, model, test_accuracy, train.key)
     return model, test_accuracy, True
 
 

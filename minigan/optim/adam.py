@@ -9,11 +9,11 @@ class Adam(Optimizer):
 
     Args:
         params: an iterable of Parameters.
-        lr: the learning rate (>= 0). DCGAN uses 2e-4.
+        lr: the learning rate (finite, >= 0). DCGAN uses 2e-4.
         betas: (beta1, beta2), each in [0, 1): the decay rates of the two averages.
             DCGAN uses (0.5, 0.999). Kept as ``beta1`` and ``beta2``.
-        eps: added to the denominator (>= 0) so that it never divides by zero.
-        weight_decay: the L2 penalty lambda (>= 0), added to the gradient (not AdamW's
+        eps: added to the denominator (finite, >= 0) so that it never divides by zero.
+        weight_decay: the L2 penalty lambda (finite, >= 0), added to the gradient (not AdamW's
             decoupled decay).
 
     Notes:
@@ -28,14 +28,15 @@ class Adam(Optimizer):
     """
 
     hyperparameters = ("lr", "beta1", "beta2", "eps", "weight_decay")
+    ranges = {"beta1": (0.0, 1.0), "beta2": (0.0, 1.0)}
     state_names = ("step", "exp_avg", "exp_avg_sq")
 
     def __init__(self, params, lr=1e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=0.0):
         super().__init__(params, lr)
         if not isinstance(betas, (tuple, list)) or len(betas) != 2:
             raise ValueError(f"Adam: betas must be a pair (beta1, beta2), got {betas!r}")
-        self.beta1 = self._check("betas[0]", betas[0], high=1.0, high_open=True)
-        self.beta2 = self._check("betas[1]", betas[1], high=1.0, high_open=True)
+        self.beta1 = self._check("betas[0]", betas[0], "beta1")
+        self.beta2 = self._check("betas[1]", betas[1], "beta2")
         self.eps = self._check("eps", eps)
         self.weight_decay = self._check("weight_decay", weight_decay)
 

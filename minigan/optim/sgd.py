@@ -9,9 +9,9 @@ class SGD(Optimizer):
 
     Args:
         params: an iterable of Parameters.
-        lr: the learning rate (>= 0).
-        momentum: the factor mu (>= 0) of the velocity; 0 is plain gradient descent.
-        weight_decay: the L2 penalty lambda (>= 0), added to the gradient as lambda * p.
+        lr: the learning rate (finite, >= 0).
+        momentum: the factor mu (finite, >= 0) of the velocity; 0 is plain gradient descent.
+        weight_decay: the L2 penalty lambda (finite, >= 0), added to the gradient as lambda * p.
 
     Notes:
         For each parameter p with gradient g, as PyTorch does (no dampening, no Nesterov)::

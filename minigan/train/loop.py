@@ -17,6 +17,19 @@ class NonFiniteLossError(RuntimeError):
     """A loss became NaN or infinite; training stopped before saving that state."""
 
 
+class TrainingInterrupted(KeyboardInterrupt):
+    """Training stopped by a ``KeyboardInterrupt`` (Ctrl-C, or a signal a program turns into one).
+
+    Attributes:
+        step: the last step finished (a step cut halfway is lost, and nothing of it is saved).
+        saved: the step of the last checkpoint this call of ``fit`` wrote completely, or ``None``.
+    """
+
+    def __init__(self, step, saved):
+        super().__init__(f"stopped at step {step}; last checkpoint written: step {saved}")
+        self.step, self.saved = step, saved
+
+
 def _all_finite(stats, so_far):
     """Whether both losses of this step, and every earlier one in ``so_far``, are finite: a 0-d
     array on the device (``None`` for "no step yet"), so that checking waits for nothing."""
@@ -52,7 +65,8 @@ def fit(trainer, steps, log_every=100, on_log=None, checkpoint=None, checkpoint_
         history: the records of an earlier part of the run, to continue.
         schedulers: learning-rate schedulers (``minigan.optim.LambdaLR``), stepped after
             every training step.
-        progress: print a progress line at each log.
+        progress: show the progress (``Progress``): on a terminal one line updated in
+            place, elsewhere a line at each log.
 
     Returns the history: one dict of floats per log.
 
@@ -60,6 +74,10 @@ def fit(trainer, steps, log_every=100, on_log=None, checkpoint=None, checkpoint_
     loop logs or checkpoints, so a NaN is caught up to ``log_every - 1`` steps after it
     appears, the error names the steps between which it did, and no state from after it is
     ever saved: the last checkpoint written (from a finite step) is kept.
+
+    A ``KeyboardInterrupt`` (Ctrl-C) becomes ``TrainingInterrupted``, which says the step
+    reached and the last checkpoint written; one that arrives while a checkpoint is written
+    leaves the previous checkpoint whole (``save_checkpoint`` writes atomically).
     """
     for name, value in (("steps", steps), ("log_every", log_every), ("checkpoint_every", checkpoint_every)):
         if not isinstance(value, int) or isinstance(value, bool) or value < 1:
@@ -67,32 +85,40 @@ def fit(trainer, steps, log_every=100, on_log=None, checkpoint=None, checkpoint_
     history = [] if history is None else history
     display = Progress(steps, start=trainer.steps) if progress else None
     last_saved, last_checked, finite = None, trainer.steps, None
-    while trainer.steps < steps:
-        stats = trainer.step()
-        for scheduler in schedulers:
-            scheduler.step()
-        step = trainer.steps
-        finite = _all_finite(stats, finite)
-        log = step % log_every == 0 or step == steps
-        save = checkpoint is not None and (step % checkpoint_every == 0 or step == steps)
-        if not (log or save):
-            continue
-        numbers, all_finite = _read(stats, finite)
-        if not all_finite:
-            kept = (f"; the last good checkpoint (step {last_saved}) is kept at {checkpoint}"
-                    if last_saved is not None else "")
-            raise NonFiniteLossError(f"a loss became NaN or infinite between steps {last_checked + 1} and "
-                                     f"{step} (d_loss {numbers['d_loss']}, g_loss {numbers['g_loss']} at "
-                                     f"step {step}), training stopped{kept}")
-        last_checked, finite = step, None
-        if log:
-            record = {"step": step, **numbers}
-            if on_log is not None:
-                record.update(on_log(step, record) or {})
-            history.append(record)
+    try:
+        while trainer.steps < steps:
+            stats = trainer.step()
+            for scheduler in schedulers:
+                scheduler.step()
+            step = trainer.steps
             if display is not None:
-                display.show(step, {k: v for k, v in record.items() if k not in HIDDEN})
-        if save:
-            save_checkpoint(checkpoint, {**trainer.state_dict(), **(extra_state or {}), "history": history})
-            last_saved = step
+                display.tick(step)
+            finite = _all_finite(stats, finite)
+            log = step % log_every == 0 or step == steps
+            save = checkpoint is not None and (step % checkpoint_every == 0 or step == steps)
+            if not (log or save):
+                continue
+            numbers, all_finite = _read(stats, finite)
+            if not all_finite:
+                kept = (f"; the last good checkpoint (step {last_saved}) is kept at {checkpoint}"
+                        if last_saved is not None else "")
+                raise NonFiniteLossError(f"a loss became NaN or infinite between steps {last_checked + 1} and "
+                                         f"{step} (d_loss {numbers['d_loss']}, g_loss {numbers['g_loss']} at "
+                                         f"step {step}), training stopped{kept}")
+            last_checked, finite = step, None
+            if log:
+                record = {"step": step, **numbers}
+                if on_log is not None:
+                    record.update(on_log(step, record) or {})
+                history.append(record)
+                if display is not None:
+                    display.show(step, {k: v for k, v in record.items() if k not in HIDDEN})
+            if save:
+                save_checkpoint(checkpoint, {**trainer.state_dict(), **(extra_state or {}), "history": history})
+                last_saved = step
+    except KeyboardInterrupt as err:
+        raise TrainingInterrupted(trainer.steps, last_saved) from err
+    finally:
+        if display is not None:
+            display.close()  # on a terminal, the next output starts on a line of its own
     return history

@@ -10,6 +10,7 @@ generator update, in three moves:
 """
 
 import copy
+import numbers
 
 from minigan import backend
 from minigan.autograd import grad, no_grad
@@ -172,15 +173,16 @@ class GANTrainer:
         if self.generator_ema is not None and state["generator_ema"] is None:
             raise ValueError("the checkpoint was saved without a weight average (ema_decay); "
                              "resume with the same ema_decay it was trained with")
+        steps = state["steps"]
+        if isinstance(steps, bool) or not isinstance(steps, numbers.Integral) or steps < 0:
+            raise ValueError(f"the checkpoint's step count must be an integer >= 0, got {steps!r}")
         parts = ("generator", "discriminator") + (("generator_ema",) if self.generator_ema else ())
-        for part in parts:
+        for part in parts + ("g_optimizer", "d_optimizer"):
             try:
                 getattr(self, part).load_state_dict(state[part])
-            except ValueError as err:
+            except (ValueError, TypeError) as err:  # TypeError: not a mapping of names to values
                 raise ValueError(f"the checkpoint's {part} does not fit this {part}: {err}") from None
-        self.g_optimizer.load_state_dict(state["g_optimizer"])
-        self.d_optimizer.load_state_dict(state["d_optimizer"])
-        self.steps = int(state["steps"])
+        self.steps = int(steps)
         backend.set_rng_state(state["rng"] if state.get("backend") == backend.get_backend() else None,
                               fallback_seed=self.steps)
 

@@ -65,11 +65,13 @@ class MeanSquaredError(Function):
 
     def forward(self, x, t):
         d = x - t
+        if d.size == 0:  # the mean of no numbers: NaN, as PyTorch gives, without NumPy's warning
+            return backend.get_array_module(d).full((), float("nan"), dtype=d.dtype)
         return (d * d).mean()
 
     def backward(self, gy):
         x, t = self.inputs
-        gx = (x - t) * (gy * (2.0 / x.size))  # dy/dx = 2 (x - t) / n
+        gx = (x - t) * (gy * (2.0 / max(x.size, 1)))  # dy/dx = 2 (x - t) / n (empty when n = 0)
         return gx, (sum_to(-gx, t.shape) if self.needs_input_grad[1] else None)  # dy/dt = -dy/dx
 
 

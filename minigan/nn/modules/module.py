@@ -13,6 +13,7 @@ registers it by its type, as in PyTorch:
 
 import numbers
 from collections import OrderedDict, namedtuple
+from collections.abc import Mapping
 
 from minigan import backend
 from minigan.autograd import Tensor
@@ -207,27 +208,34 @@ class Module:
         """Copy the arrays of ``state`` (a ``state_dict``, or any mapping such as a loaded
         ``.npz``) into the parameters and buffers, in place, cast to their dtypes.
 
-        Raises ``ValueError`` listing every missing and unexpected name (only with
-        ``strict``) and every shape that does not match, before anything is copied.
+        Raises ``ValueError`` naming every missing and unexpected name (only with ``strict``),
+        every value that is not numbers (``None``, text, an object array) and every shape that
+        does not match, before anything is copied: a failed load changes nothing.
         Returns ``(missing_keys, unexpected_keys)``.
         """
+        if not isinstance(state, Mapping):
+            raise TypeError(f"{type(self).__name__}.load_state_dict expects a mapping from names to arrays, "
+                            f"got {type(state).__name__}")
         targets = OrderedDict(self._state_entries())
         missing = [name for name in targets if name not in state]
         unexpected = [name for name in state if name not in targets]
         values = {name: backend.to_numpy(_raw(state[name])) for name in targets if name in state}
+        not_numbers = [f"{name!r} holds {v.dtype} values" for name, v in values.items() if v.dtype.kind not in "biuf"]
         wrong = [f"{name!r}: expected {tuple(targets[name].shape)}, received {tuple(v.shape)}"
                  for name, v in values.items() if v.shape != targets[name].shape]
         problems = [] if not strict else [
             f"missing keys: {', '.join(map(repr, missing))}" if missing else "",
             f"unexpected keys: {', '.join(map(repr, unexpected))}" if unexpected else "",
         ]
-        problems = [p for p in problems if p] + ([f"wrong shapes: {'; '.join(wrong)}"] if wrong else [])
+        problems = [p for p in problems if p] + ([f"not numbers: {'; '.join(not_numbers)}"] if not_numbers else [])
+        problems += [f"wrong shapes: {'; '.join(wrong)}"] if wrong else []
         if problems:
-            raise ValueError(f"error(s) in loading state_dict for {type(self).__name__}:\n  "
-                             + "\n  ".join(problems))
-        for name, value in values.items():
-            target = targets[name]
-            target[...] = backend.get_array_module(target).asarray(value, dtype=target.dtype)
+            raise ValueError(f"error(s) in loading state_dict for {type(self).__name__}: " + "; ".join(problems))
+        # every value converted before the first is copied: a failure leaves the module as it was
+        converted = {name: backend.get_array_module(targets[name]).asarray(value, dtype=targets[name].dtype)
+                     for name, value in values.items()}
+        for name, value in converted.items():
+            targets[name][...] = value
         return IncompatibleKeys(missing, unexpected)
 
     def to(self, dtype):
