@@ -194,8 +194,12 @@ def add_run_flags(description, out_default, settings):
 
 
 def parse(parser, argv=None):
-    """Parse ``argv`` (default: the command line)."""
-    return parser.parse_args(argv)
+    """Parse ``argv`` (default: the command line); flags that contradict each other are a one-line
+    error now, before any data is loaded."""
+    args = parser.parse_args(argv)
+    if getattr(args, "resume", False) and getattr(args, "overwrite", False):
+        fail("--resume and --overwrite exclude each other: continue the run in --out, or replace it")
+    return args
 
 
 def import_minigan(loss=None):

@@ -145,7 +145,7 @@ def main(argv=None):
         rate = {"lr": trainer.g_optimizer.lr}  # the rate of the steps after this one, in the history
         if step % EVAL_EVERY and step != config["steps"]:
             return rate
-        with fork_rng(enabled=step % EVAL_EVERY != 0):  # as in digits_dcgan.py: resuming continues exactly
+        with fork_rng(enabled=step % EVAL_EVERY != 0):  # as in digits.py: resuming continues exactly
             fake = generate(EVAL_SAMPLES)
         scores = mode_metrics(fake, data.centers, data.std)
         if not args.no_plots:

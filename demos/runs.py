@@ -52,7 +52,7 @@ def writable_folder(folder, what):
 def prepare_out(out, resume, overwrite):
     """The checkpoint's path in the output folder ``out``, after checking that the folder can be
     written and that no earlier run's checkpoint would be lost."""
-    if resume and overwrite:
+    if resume and overwrite:  # cli.parse refuses it first; here for a caller that did not parse flags
         fail("--resume and --overwrite exclude each other: continue the run in --out, or replace it")
     writable_folder(out, "--out")
     path = os.path.join(out, CHECKPOINT)
@@ -108,7 +108,8 @@ def resolve_config(args, defaults, settings, saved=None, source=None):
             checked[key] = settings[key].check(config[key])
         except argparse.ArgumentTypeError as err:
             fail(f"--resume: {source}: its {key} {err}; start a new run with --overwrite")
-    check_loss(checked["loss"], f"--resume: {source}: its loss")
+    if "loss" in checked:  # the semi-supervised demo's losses are fixed: it has no --loss
+        check_loss(checked["loss"], f"--resume: {source}: its loss")
     for key, value in given.items():
         if key != "steps" and checked[key] != value:
             fail(f"--{key.replace('_', '-')} {value} differs from the checkpoint's {checked[key]}; "

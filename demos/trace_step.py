@@ -3,6 +3,8 @@
     python demos/trace_step.py                          # non-saturating loss, width 16, batch 8
     python demos/trace_step.py --loss hinge --pack 1    # another loss, no PacGAN packing
     python demos/trace_step.py --loss wgan-gp --graph graphs        # and a picture of each move
+    python demos/trace_step.py --model cgan             # a conditional GAN's step: the label's path
+    python demos/trace_step.py --model infogan          # InfoGAN's step: the code's path through G and Q
 
 The step is ``GANTrainer.step()`` itself (minigan/train/trainer.py), run once under
 ``minigan.trace()``. The table has one block per move:
@@ -19,6 +21,15 @@ its norm, whose backward runs through that first backward's operations into D's 
 
 Each block ends with the parameters that received a gradient in that move. ``--graph DIR``
 also draws each block's graph (``Trace.draw``), one PNG per block.
+
+``--model cgan`` or ``acgan`` traces ``ConditionalGANTrainer.step()`` instead
+(minigan/train/conditional.py), on the conditional DCGAN of the digits
+(minigan/models/conditional.py) at 8x8 and 10 classes, with a batch of random images and
+labels for real data: the rows show where the label enters each network and which gradients
+reach its learned rows (docs/conditional.md). ``--model infogan`` traces ``InfoGANTrainer.step()``
+(minigan/train/infogan.py) on minigan/models/infogan.py's networks, 10 categorical values and
+2 continuous codes: the rows show the code entering G and Q's heads reading it back
+(docs/infogan.md).
 """
 
 import os
@@ -29,6 +40,7 @@ from runs import run
 
 MOVES = ("1. D on real", "2. D on fake (G detached)", "3. G through D")
 PENALTY = "2b. gradient penalty"
+CLASSES, IMAGE_SIZE = 10, 8  # the conditional models' digits: 10 classes of 8x8 images
 FILES = dict(zip(MOVES + (PENALTY,), ("1-d-real.png", "2-d-fake.png", "3-g.png", "2b-penalty.png")))
 
 
@@ -36,6 +48,9 @@ def build_parser():
     """The command-line flags: small sizes by default, so that the table stays readable."""
     parser = OneLineParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--loss", default="non-saturating", help="a GAN loss of minigan.gan.losses.LOSSES")
+    parser.add_argument("--model", choices=("gan", "cgan", "acgan", "infogan"), default="gan", help="gan: the ring GAN "
+                        "(default); cgan, acgan, infogan: the conditional DCGAN or InfoGAN of the digits (--depth "
+                        "and --pack do not apply)")
     size = "a traced step keeps every array it makes; this is a table to read"
     parser.add_argument("--width", type=Integer(1, 256, size), default=16, help="hidden width of G and D")
     parser.add_argument("--depth", type=Integer(1, 16, size), default=2, help="hidden layers of G and D")
@@ -61,6 +76,53 @@ def make_trainer(args):
     return GANTrainer(G, D, optim.Adam(G.parameters(), lr=1e-3, betas=(0.5, 0.999)),
                       optim.Adam(D.parameters(), lr=1e-3, betas=(0.5, 0.999)),
                       ring().sample, args.z_dim, args.batch_size, args.loss)
+
+
+def make_conditional_trainer(args):
+    """A conditional DCGAN's trainer (``args.model`` cgan or acgan) at 8x8 and 10 classes, its real
+    batches random images and labels, at the sizes in ``args``."""
+    import minigan
+    from minigan import backend, optim
+    from minigan.gan import get_loss
+    from minigan.models import ACGANDiscriminator, ConditionalGenerator, ProjectionDiscriminator
+    from minigan.train import ConditionalGANTrainer
+
+    minigan.manual_seed(args.seed)
+    G = ConditionalGenerator(args.z_dim, CLASSES, IMAGE_SIZE, width=args.width)
+    acgan = args.model == "acgan"
+    D = (ACGANDiscriminator if acgan else ProjectionDiscriminator)(
+        CLASSES, IMAGE_SIZE, width=args.width, batch_norm=not get_loss(args.loss).has_penalty)
+
+    def random_batch(n):
+        """n images with pixels uniform in [-1, 1], and n labels: an op-free stand-in for the digits."""
+        images = backend.rng().uniform(-1.0, 1.0, (n, 1, IMAGE_SIZE, IMAGE_SIZE)).astype("float32")
+        return minigan.Tensor(images), backend.rng().integers(0, CLASSES, n)
+
+    return ConditionalGANTrainer(G, D, optim.Adam(G.parameters(), lr=2e-4, betas=(0.5, 0.999)),
+                                 optim.Adam(D.parameters(), lr=2e-4, betas=(0.5, 0.999)), random_batch, args.z_dim,
+                                 CLASSES, args.batch_size, args.loss, acgan=acgan)
+
+
+def make_infogan_trainer(args):
+    """InfoGAN's trainer at 8x8, 10 categorical values and 2 continuous codes, its real batches
+    random images, at the sizes in ``args``."""
+    import minigan
+    from minigan import backend, optim
+    from minigan.gan import get_loss
+    from minigan.models import InfoGANDiscriminator, InfoGANGenerator
+    from minigan.train import InfoGANTrainer
+
+    minigan.manual_seed(args.seed)
+    G = InfoGANGenerator(args.z_dim, CLASSES, 2, IMAGE_SIZE, width=args.width)
+    D = InfoGANDiscriminator(CLASSES, 2, IMAGE_SIZE, width=args.width, batch_norm=not get_loss(args.loss).has_penalty)
+
+    def random_batch(n):
+        """n images with pixels uniform in [-1, 1]: an op-free stand-in for the digits."""
+        return minigan.Tensor(backend.rng().uniform(-1.0, 1.0, (n, 1, IMAGE_SIZE, IMAGE_SIZE)).astype("float32"))
+
+    return InfoGANTrainer(G, D, optim.Adam(G.parameters(), lr=2e-4, betas=(0.5, 0.999)),
+                          optim.Adam(D.parameters(), lr=2e-4, betas=(0.5, 0.999)), random_batch, args.z_dim,
+                          CLASSES, 2, batch_size=args.batch_size, loss=args.loss)
 
 
 def mark_moves(trainer, t):
@@ -132,11 +194,19 @@ def main(argv=None):
     """Run one traced step and print the table; returns the exit code."""
     args = build_parser().parse_args(argv)
     minigan = import_minigan(args.loss)
-    if args.batch_size % args.pack:
-        fail(f"--batch-size {args.batch_size} must be a multiple of --pack {args.pack}")
-    trainer = make_trainer(args)
-    print(f"one {args.loss} GAN step on the ring: batch {args.batch_size}, noise {args.z_dim}, "
-          f"width {args.width}, depth {args.depth}, pack {args.pack}\n")
+    if args.model != "gan":
+        if args.graph:
+            fail("--graph draws the ring GAN's moves (--model gan): a conditional DCGAN's graph is too large "
+                 "to draw legibly; read its table")
+        trainer = make_infogan_trainer(args) if args.model == "infogan" else make_conditional_trainer(args)
+        print(f"one {args.loss} {args.model} step on random {IMAGE_SIZE}x{IMAGE_SIZE} images of {CLASSES} classes: "
+              f"batch {args.batch_size}, noise {args.z_dim}, width {args.width}\n")
+    else:
+        if args.batch_size % args.pack:
+            fail(f"--batch-size {args.batch_size} must be a multiple of --pack {args.pack}")
+        trainer = make_trainer(args)
+        print(f"one {args.loss} GAN step on the ring: batch {args.batch_size}, noise {args.z_dim}, "
+              f"width {args.width}, depth {args.depth}, pack {args.pack}\n")
     print("G =", trainer.generator, "\nD =", trainer.discriminator, "\n")
     with minigan.trace(G=trainer.generator, D=trainer.discriminator) as t:
         mark_moves(trainer, t)

@@ -10,7 +10,7 @@ import minigan
 from minigan.data import ImageData, load_digits
 from minigan.metrics import (
     ConvClassifier, class_histogram_scores, classifier_score, features_and_predictions,
-    fid_name, gaussian_stats, load_classifier, load_or_train_classifier, save_classifier, score_table,
+    features_and_probabilities, fid_name, gaussian_stats, load_classifier, load_or_train_classifier, save_classifier, score_table,
     train_classifier,
 )
 from minigan.train import load_checkpoint, save_checkpoint
@@ -75,6 +75,22 @@ def test_real_vs_real_is_near_zero_and_noise_is_far(trained):
     collapsed = classifier_score(model, one_class, gaussian_stats(features_and_predictions(model, test.images)[0]))
     assert collapsed["classes"] == 1 and collapsed["kl_uniform"] == pytest.approx(np.log(4), abs=0.05)
     assert collapsed["fid"] > 5 * floor["fid"]
+    held_out = table["real held-out"]  # the reference itself
+    assert held_out["fid"] == pytest.approx(0, abs=1e-3) and held_out["classes"] == 4
+
+
+def test_confidence_is_the_mean_top_class_probability(trained):
+    model, _, train, test = trained
+    features, probabilities = features_and_probabilities(model, test.images)
+    np.testing.assert_array_equal(features, features_and_predictions(model, test.images)[0])
+    with minigan.no_grad():
+        logits = minigan.to_numpy(model(minigan.Tensor(test.images)).data).astype(np.float64)
+    softmax = np.exp(logits - logits.max(axis=1, keepdims=True))
+    softmax /= softmax.sum(axis=1, keepdims=True)
+    np.testing.assert_allclose(probabilities, softmax, rtol=1e-4, atol=1e-6)
+    table = score_table(model, train, test, test.images, n=300)
+    assert table["generated"]["confidence"] == pytest.approx(softmax.max(axis=1).mean(), rel=1e-5)
+    assert all(0.25 <= row["confidence"] <= 1 for row in table.values())  # from 1 / K to 1
 
 
 def test_cache_round_trip_and_clear_errors(trained, tmp_path):

@@ -9,10 +9,11 @@ from minigan.models import dcgan_discriminator, dcgan_generator, dcgan_init_
 from minigan.train import GANTrainer
 
 
+@pytest.mark.parametrize("full_res_width", [0, 3])
 @pytest.mark.parametrize("size, sides", [(8, (2, 4, 8)), (28, (7, 14, 28))])
-def test_shapes_through_both_networks(xp, size, sides):
-    G = dcgan_generator(5, size, channels=1, width=4)
-    D = dcgan_discriminator(size, channels=1, width=4)
+def test_shapes_through_both_networks(xp, size, sides, full_res_width):
+    G = dcgan_generator(5, size, channels=1, width=4, full_res_width=full_res_width)
+    D = dcgan_discriminator(size, channels=1, width=4, full_res_width=full_res_width)
     z = minigan.randn(3, 5)
     seen = []
     x = z
@@ -29,7 +30,25 @@ def test_shapes_through_both_networks(xp, size, sides):
         y = layer(y)
         if y.ndim == 4:
             conv_sides.append(y.shape[2])
-    assert sorted(set(conv_sides)) == list(sides[:2])
+    # the full-resolution layer keeps the image's side; the strided ones halve it twice
+    assert sorted(set(conv_sides)) == sorted({*sides[:2], *([size] if full_res_width else [])})
+
+
+def test_full_resolution_layers_are_stride_1_3x3_convolutions():
+    G = dcgan_generator(5, 8, channels=2, width=4, full_res_width=3)
+    D = dcgan_discriminator(8, channels=2, width=4, full_res_width=3, batch_norm=False)
+    g_last, d_first = G[-2], D[0]  # G's layer before the Tanh, D's first
+    for conv, in_out in ((g_last, (3, 2)), (d_first, (2, 3))):
+        assert isinstance(conv, nn.Conv2d) and (conv.in_channels, conv.out_channels) == in_out
+        assert (conv.kernel_size, conv.stride, conv.padding) == ((3, 3), (1, 1), (1, 1))
+    assert g_last.bias is None and d_first.bias is not None  # G's is followed by nothing that shifts
+    assert isinstance(G[-4], nn.BatchNorm2d) and G[-4].num_features == 3  # what DCGAN puts between
+    assert D[2].in_channels == 3 and isinstance(D[1], nn.LeakyReLU)
+    x = minigan.randn(4, 2, 8, 8)
+    changed = x.data.copy()
+    changed[0] += 1  # without BatchNorm each logit still reads its own image only
+    before, after = minigan.to_numpy(D(x).data), minigan.to_numpy(D(minigan.Tensor(changed)).data)
+    assert before[0] != after[0] and np.array_equal(before[1:], after[1:])
 
 
 def test_bad_image_size_and_input_are_named():

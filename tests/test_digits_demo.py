@@ -60,7 +60,8 @@ def test_short_run_on_idx_files_writes_its_outputs_and_resumes_exactly(tmp_path)
     samples = np.load(out / "samples.npy")
     assert samples.shape == (1000, 1, 8, 8) and np.abs(samples).max() <= 1
     metrics = json.loads((out / "metrics.json").read_text())
-    assert set(metrics["rows"]) == {"real train (floor)", "generated", "noise (ceiling)"}
+    assert set(metrics["rows"]) == {"real train (floor)", "generated", "noise (ceiling)", "real held-out"}
+    assert all(0.1 <= row["confidence"] <= 1 for row in metrics["rows"].values())  # from 1 / K to 1
     assert metrics["steps"] == 200 and metrics["score"] == "FID (tiny-classifier features)"
 
     one_line_error(run_demo("--data", str(data), "--resume", "--lr", "0.5", "--out", str(out), cwd=tmp_path),
@@ -98,7 +99,9 @@ def test_penalty_losses_train_a_critic_without_batch_norm(tmp_path):
         assert result.returncode == 0, result.stderr
         assert f"({loss} loss)" in result.stdout
         critic = load_checkpoint(out / "checkpoint.npz")["discriminator"]
-        assert "2.bias" in critic and not any("running" in name for name in critic), sorted(critic)
+        # layer 4, the second strided convolution (after the full-resolution one), has the bias
+        # that BatchNorm's shift gave
+        assert "4.bias" in critic and not any("running" in name for name in critic), sorted(critic)
 
 
 def test_short_wgan_gp_run_uses_the_papers_settings_and_moves_both_losses(tmp_path):

@@ -201,3 +201,17 @@ def test_the_trace_step_demo_rejects_a_bad_batch_in_one_line():
                            (["--z-dim", "100000000"], "argument --z-dim: '100000000' must be an integer <= 256")):
         result = run_script("demos/trace_step.py", *flags, timeout=60)
         assert result.returncode == 2 and message in result.stderr and len(result.stderr.splitlines()) == 1
+
+
+@pytest.mark.parametrize("model, d_params", [("cgan", 7), ("acgan", 8)])
+def test_the_trace_step_demo_follows_a_conditional_step_and_its_labels(model, d_params):
+    result = run_script("demos/trace_step.py", "--model", model, timeout=60)
+    assert result.returncode == 0, result.stderr
+    out = result.stdout
+    g_move = out[out.index("== 3. G through D =="):]
+    assert "GetItem          G.embed.weight (10, 10)" in g_move and "Cat" in g_move  # the label joins z
+    assert "G.embed.weight" in g_move.split("gradients reached: ")[1].splitlines()[0]  # and its rows learn
+    assert f"3. G through D              G: 8 of 8, D: 0 of {d_params}" in out
+    assert f"1. D on real                G: 0 of 8, D: {d_params} of {d_params}" in out
+    refused = run_script("demos/trace_step.py", "--model", model, "--graph", "g", timeout=60)
+    assert refused.returncode == 2 and "--graph draws the ring GAN's moves" in refused.stderr

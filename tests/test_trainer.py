@@ -22,13 +22,15 @@ def _models(width=8, dtype="float64"):
     return G, D
 
 
-def _trainer(width=8, loss="non-saturating", n_critic=1, sample_real=None, seed=0, ema_decay=None):
+def _trainer(width=8, loss="non-saturating", n_critic=1, sample_real=None, seed=0, ema_decay=None,
+             ema_warmup=False):
     minigan.manual_seed(seed)
     G, D = _models(width)
     sample_real = sample_real or (lambda n: minigan.randn(n, 2, dtype="float64") * 0.5 + 1.0)
     return GANTrainer(G, D, optim.Adam(G.parameters(), lr=1e-2, betas=(0.5, 0.999)),
                       optim.Adam(D.parameters(), lr=1e-2, betas=(0.5, 0.999)), sample_real,
-                      z_dim=3, batch_size=16, loss=loss, n_critic=n_critic, ema_decay=ema_decay)
+                      z_dim=3, batch_size=16, loss=loss, n_critic=n_critic, ema_decay=ema_decay,
+                      ema_warmup=ema_warmup)
 
 
 def _arrays(module):
@@ -270,6 +272,21 @@ def test_ema_generator_averages_the_weights(xp):
     with pytest.raises(ValueError, match=r"ema_decay must be in \(0, 1\)"):
         GANTrainer(trainer.generator, trainer.discriminator, trainer.g_optimizer, trainer.d_optimizer,
                    trainer.sample_real, 3, ema_decay=1.0)
+
+
+def test_ema_warmup_starts_with_a_short_average_and_lengthens_to_the_decay(xp):
+    trainer = _trainer(ema_decay=0.93, ema_warmup=True)
+    start = _arrays(trainer.generator)
+    trainer.step()
+    for s, a, e in zip(start, _arrays(trainer.generator), _arrays(trainer.generator_ema)):
+        np.testing.assert_allclose(e, 0.1 * s + 0.9 * a, rtol=1e-12)  # update 0: decay (1 + 0) / (10 + 0)
+    for _ in range(117):
+        trainer.step()
+    for decay in (119 / 128, 0.93):  # update 118: the warm-up's 0.9297; update 119: 120 / 129 > 0.93, capped
+        before = _arrays(trainer.generator_ema)
+        trainer.step()
+        for b, a, e in zip(before, _arrays(trainer.generator), _arrays(trainer.generator_ema)):
+            np.testing.assert_allclose(e, decay * b + (1 - decay) * a, rtol=1e-12)
 
 
 def test_ctrl_c_in_training_says_the_step_reached_and_the_last_checkpoint(tmp_path):

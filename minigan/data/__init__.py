@@ -4,8 +4,9 @@ images (scikit-learn's 8x8 digits, MNIST-style IDX files)."""
 from minigan.data.images import (
     BatchSampler, ImageData, load_digits, load_idx_folder, load_idx_split, read_idx, to_unit_range,
 )
+from minigan.data.labels import split_labelled
 from minigan.data.toy2d import DATASETS, GaussianMixture, get_dataset, grid, ring
 
 __all__ = ["GaussianMixture", "ring", "grid", "DATASETS", "get_dataset",
            "read_idx", "to_unit_range", "ImageData", "load_digits", "load_idx_split", "load_idx_folder",
-           "BatchSampler"]
+           "BatchSampler", "split_labelled"]

@@ -102,14 +102,17 @@ class ImageData:
         key: what caches and output folders are named by: ``name`` unless given (an IDX
             folder's data adds a fingerprint of its files, so that two data sets in folders
             of the same name, ``MNIST/raw`` and ``FashionMNIST/raw``, never share one).
+        indices: host array (N,) of each image's index in the data set it was taken from
+            (default 0..N-1): ``subset`` keeps them, so a split still names its images.
 
     Attributes:
         images: (N, C, H, W) float32 array on the selected backend.
         labels: (N,) int64 array on the selected backend.
+        indices: (N,) int64 host array.
         name, n_classes, key: as given.
     """
 
-    def __init__(self, images, labels, name, n_classes=None, key=None):
+    def __init__(self, images, labels, name, n_classes=None, key=None, indices=None):
         images, labels = backend.to_numpy(images), backend.to_numpy(labels)
         if images.ndim != 4 or images.shape[0] == 0:
             raise ValueError(f"ImageData: images must have shape (N, C, H, W) with N >= 1, got {images.shape}")
@@ -125,6 +128,11 @@ class ImageData:
         self.images = xp.asarray(images, dtype="float32")
         self.labels = xp.asarray(labels, dtype="int64")
         self.name, self.n_classes, self.key = name, n_classes, name if key is None else key
+        indices = numpy.arange(images.shape[0]) if indices is None else backend.to_numpy(indices)
+        if indices.shape != (images.shape[0],) or indices.dtype.kind not in "iu":
+            raise ValueError(f"ImageData: indices must be {images.shape[0]} integers, got {indices.dtype} "
+                             f"{indices.shape}")
+        self.indices = indices.astype("int64")
 
     def __len__(self):
         return int(self.images.shape[0])
@@ -135,9 +143,9 @@ class ImageData:
         return int(self.images.shape[2])
 
     def subset(self, index):
-        """The images and labels at ``index`` (an index array), as a new ``ImageData``."""
+        """The images, labels and indices at ``index`` (an index array), as a new ``ImageData``."""
         return ImageData(backend.to_numpy(self.images[index]), backend.to_numpy(self.labels[index]), self.name,
-                         self.n_classes, self.key)
+                         self.n_classes, self.key, self.indices[backend.to_numpy(index)])
 
     def __repr__(self):
         return f"ImageData(name={self.name!r}, images={tuple(self.images.shape)}, classes={self.n_classes})"
@@ -147,7 +155,8 @@ def load_digits(test_fraction=0.3):
     """scikit-learn's 1,797 real 8x8 digits, split into ``(train, test)`` ``ImageData``.
 
     The pixels (0..16) are scaled to [-1, 1]. The split is a fixed seeded permutation
-    (``SPLIT_SEED``), so every run holds out the same images. Raises ``ImportError`` with
+    (``SPLIT_SEED``), so every run holds out the same images; each split's ``indices`` are
+    its images' positions in scikit-learn's ``load_digits()``. Raises ``ImportError`` with
     the command to install scikit-learn when it is missing.
     """
     try:

@@ -14,7 +14,10 @@ For a set of images (generated, or real for reference) the classifier gives:
   (a generator that collapses onto a few digits covers few);
 * ``kl_uniform``: KL(p || U) = sum_k p_k log(p_k K) of the histogram p of its predicted
   classes against the uniform one: 0 when all K classes are equally common, log K when
-  every image gets the same class.
+  every image gets the same class;
+* ``confidence``: the mean over the images of the probability it gives its predicted class
+  (the largest softmax output), 1 when it is sure of every image, 1 / K at the least: a
+  generated digit that no reader would name gets a low one.
 
 Real training images against the held-out ones give the floor of each number (what a
 perfect generator would get, up to sampling), uniform noise images the ceiling.
@@ -81,20 +84,27 @@ def _batches(images, batch_size=500):
         yield Tensor(images[start:start + batch_size])
 
 
-def features_and_predictions(model, images):
-    """The penultimate features (N, n_features) and predicted classes (N,) of images
-    (N, C, H, W), in evaluation mode, as host arrays."""
+def features_and_probabilities(model, images):
+    """The penultimate features (N, n_features) and class probabilities (N, n_classes), the
+    softmax of the logits, of images (N, C, H, W), in evaluation mode, as host arrays."""
     xp = backend.get_array_module(images)
-    features, predictions = [], []
+    features, probabilities = [], []
     was_training = model.training
     model.eval()
     with no_grad():
         for x in _batches(images):
             f = model.features(x)
             features.append(f.data)
-            predictions.append(model.head(f).data.argmax(axis=1))
+            probabilities.append(nn.functional.softmax(model.head(f), 1).data)
     model.train(was_training)
-    return backend.to_numpy(xp.concatenate(features)), backend.to_numpy(xp.concatenate(predictions))
+    return backend.to_numpy(xp.concatenate(features)), backend.to_numpy(xp.concatenate(probabilities))
+
+
+def features_and_predictions(model, images):
+    """The penultimate features (N, n_features) and predicted classes (N,) of images
+    (N, C, H, W), in evaluation mode, as host arrays."""
+    features, probabilities = features_and_probabilities(model, images)
+    return features, probabilities.argmax(axis=1)
 
 
 def accuracy(model, data):
@@ -221,13 +231,13 @@ def classifier_score(model, images, reference):
         reference: ``gaussian_stats`` of the model's features of the held-out real images.
 
     Returns a dict: ``fid`` (float), ``classes`` (int, out of ``n_classes``), ``n_classes``,
-    ``kl_uniform`` (float).
+    ``kl_uniform`` (float), ``confidence`` (float).
     """
-    features, predictions = features_and_predictions(model, images)
+    features, probabilities = features_and_probabilities(model, images)
     n_classes = model.config["n_classes"]
-    covered, kl = class_histogram_scores(predictions, n_classes)
+    covered, kl = class_histogram_scores(probabilities.argmax(axis=1), n_classes)
     return {"fid": frechet_distance(*gaussian_stats(features), *reference), "classes": covered,
-            "n_classes": n_classes, "kl_uniform": kl}
+            "n_classes": n_classes, "kl_uniform": kl, "confidence": float(probabilities.max(axis=1).mean())}
 
 
 def score_table(model, train, test, generated, n=1000):
@@ -241,9 +251,12 @@ def score_table(model, train, test, generated, n=1000):
         n: images per row: the first ``n`` training images, and ``n`` noise images, each
             pixel uniform on [-1, 1], drawn from ``backend.rng()``.
 
-    Returns ``{"real train (floor)": scores, "generated": scores, "noise (ceiling)": scores}``.
+    Returns ``{"real train (floor)": scores, "generated": scores, "noise (ceiling)": scores,
+    "real held-out": scores}``; the last row is the reference itself (its FID is 0), there
+    for the confidence and the class histogram of real images the classifier never saw.
     """
     reference = gaussian_stats(features_and_predictions(model, test.images)[0])
     noise = backend.rng().uniform(-1.0, 1.0, (n, *train.images.shape[1:])).astype("float32")
-    rows = {"real train (floor)": train.images[:n], "generated": generated, "noise (ceiling)": noise}
+    rows = {"real train (floor)": train.images[:n], "generated": generated, "noise (ceiling)": noise,
+            "real held-out": test.images}
     return {name: classifier_score(model, images, reference) for name, images in rows.items()}

@@ -6,3 +6,14 @@ __all__ = ["Pack", "mlp", "mlp_generator", "mlp_discriminator"]
 from minigan.models.dcgan import dcgan_discriminator, dcgan_generator, dcgan_init_, feature_map_size
 
 __all__ += ["dcgan_generator", "dcgan_discriminator", "dcgan_init_", "feature_map_size"]
+from minigan.models.conditional import (
+    ACGANDiscriminator, ConditionalGenerator, ProjectionDiscriminator, check_labels,
+)
+
+__all__ += ["ConditionalGenerator", "ProjectionDiscriminator", "ACGANDiscriminator", "check_labels"]
+from minigan.models.infogan import InfoGANDiscriminator, InfoGANGenerator
+
+__all__ += ["InfoGANGenerator", "InfoGANDiscriminator"]
+from minigan.models.semisupervised import GaussianNoise, SemiSupervisedClassifier
+
+__all__ += ["SemiSupervisedClassifier", "GaussianNoise"]

@@ -12,6 +12,12 @@ with Tanh at its output (images live in [-1, 1]), LeakyReLU(0.2) in D, weights ~
 A critic trained with a gradient penalty (WGAN-GP, R1) is built without BatchNorm
 (``batch_norm=False``): BatchNorm mixes the samples of a batch, so one logit's gradient
 with respect to its own image is no longer the per-sample gradient the penalty constrains.
+
+``full_res_width`` adds one layer to each network at the image's own resolution: a
+stride-1 3x3 convolution. On 8x8 images the paper's layout leaves each network two
+convolutions; G's last one then has to draw every pixel straight from the half-resolution
+maps, and D's first one reads the pixels through a stride. The extra layer lets G draw,
+and D read, strokes one pixel at a time (docs/results.md measures what it does).
 """
 
 from minigan import nn
@@ -54,15 +60,28 @@ def _down(in_channels, out_channels, dtype, bias=False):
     return nn.Conv2d(in_channels, out_channels, 4, stride=2, padding=1, bias=bias, dtype=dtype)
 
 
-def dcgan_generator(z_dim, image_size=8, channels=1, width=64, dtype="float32"):
+def dcgan_generator(z_dim, image_size=8, channels=1, width=64, dtype="float32", full_res_width=0):
     """G: noise (N, z_dim) -> images (N, channels, image_size, image_size) in [-1, 1].
 
     Linear -> BatchNorm1d -> ReLU -> (2 width, base, base), then two stride-2
     ConvTranspose2d doubling the side (width channels, then ``channels``) with BatchNorm
     and ReLU between them, and Tanh at the end. DCGAN initialisation.
+
+    With ``full_res_width`` > 0 the second ConvTranspose2d gives ``full_res_width``
+    channels instead, and BatchNorm, ReLU and a stride-1 3x3 Conv2d to ``channels``
+    follow it, before the Tanh.
     """
     base = feature_map_size(image_size)
     features = 2 * width * base * base
+    if full_res_width:
+        output = [
+            _up(width, full_res_width, dtype),         # (N, full_res_width, image_size, image_size)
+            nn.BatchNorm2d(full_res_width, dtype=dtype),
+            nn.ReLU(),
+            nn.Conv2d(full_res_width, channels, 3, padding=1, bias=False, dtype=dtype),  # same side
+        ]
+    else:
+        output = [_up(width, channels, dtype)]        # (N, channels, image_size, image_size)
     return dcgan_init_(nn.Sequential(
         nn.Linear(z_dim, features, bias=False, dtype=dtype),
         nn.BatchNorm1d(features, dtype=dtype),
@@ -71,26 +90,33 @@ def dcgan_generator(z_dim, image_size=8, channels=1, width=64, dtype="float32"):
         _up(2 * width, width, dtype),                  # (N, width, 2 base, 2 base)
         nn.BatchNorm2d(width, dtype=dtype),
         nn.ReLU(),
-        _up(width, channels, dtype),                   # (N, channels, image_size, image_size)
+        *output,
         nn.Tanh(),
     ))
 
 
-def dcgan_discriminator(image_size=8, channels=1, width=64, dtype="float32", batch_norm=True):
+def dcgan_discriminator(image_size=8, channels=1, width=64, dtype="float32", batch_norm=True, full_res_width=0):
     """D: images (N, channels, image_size, image_size) -> logits (N, 1).
 
     Two stride-2 Conv2d halving the side (width, then 2 width channels) with
     LeakyReLU(0.2), BatchNorm on the second only (not on the images themselves), then a
     Linear layer to one logit. DCGAN initialisation.
 
-    With ``batch_norm=False`` (the critic of a gradient penalty) the second convolution
-    has a bias instead of the BatchNorm that followed it, and each logit depends on its
-    own image only.
+    With ``full_res_width`` > 0 a stride-1 3x3 Conv2d (``full_res_width`` channels, with
+    a bias) and LeakyReLU(0.2) read the images first, and the first stride-2 Conv2d reads
+    their output.
+
+    With ``batch_norm=False`` (the critic of a gradient penalty) the second stride-2
+    convolution has a bias instead of the BatchNorm that followed it, and each logit
+    depends on its own image only.
     """
     base = feature_map_size(image_size)
     normalise = [nn.BatchNorm2d(2 * width, dtype=dtype)] if batch_norm else []
+    full_res = [nn.Conv2d(channels, full_res_width, 3, padding=1, dtype=dtype),  # same side
+                nn.LeakyReLU(0.2)] if full_res_width else []
     return dcgan_init_(nn.Sequential(
-        _down(channels, width, dtype),                 # (N, width, 2 base, 2 base)
+        *full_res,
+        _down(full_res_width or channels, width, dtype),  # (N, width, 2 base, 2 base)
         nn.LeakyReLU(0.2),
         _down(width, 2 * width, dtype, bias=not batch_norm),  # (N, 2 width, base, base)
         *normalise,

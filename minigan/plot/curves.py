@@ -10,20 +10,26 @@ def _series(history, key):
 
 def save_training_curves(path, history):
     """Save the losses, D's scores on real and generated batches, and, when the history has
-    them, the modes covered and the high-quality fraction, against the step."""
-    panels = [("losses", ("d_loss", "g_loss")), ("D(x) and D(G(z))", ("d_real", "d_fake"))]
+    them, the modes covered and the high-quality fraction, or the test accuracy (the
+    semi-supervised demo's), against the step; a panel shows the curves the history has."""
+    panels = [("losses", ("d_loss", "g_loss", "labelled_loss")), ("D(x) and D(G(z))", ("d_real", "d_fake"))]
+    if any("test_accuracy" in r for r in history):
+        panels.append(("test accuracy", ("test_accuracy",)))
     if any("modes" in r for r in history):
         panels.append(("modes covered", ("modes",)))
         panels.append(("high-quality fraction", ("high_quality",)))
+    panels = [(title, keys) for title, keys in panels if any(key in r for r in history for key in keys)]
     columns = 2
     rows = (len(panels) + 1) // columns
     fig = Figure(figsize=(4.8 * columns, 3.4 * rows))
     for i, (title, keys) in enumerate(panels):
         ax = fig.add_subplot(rows, columns, i + 1)
         for key in keys:
-            ax.plot(*_series(history, key), label=key)
+            if any(key in r for r in history):
+                ax.plot(*_series(history, key), label=key)
         ax.set_title(title)
         ax.set_xlabel("step")
-        ax.legend(fontsize="small")
+        if ax.lines:  # the classifier alone has no D(G(z))
+            ax.legend(fontsize="small")
     fig.tight_layout()
     fig.savefig(path, dpi=110)

@@ -9,7 +9,6 @@ from minigan import backend
 from minigan.train.checkpoint import save_checkpoint
 from minigan.train.progress import Progress
 
-LOGGED = ("d_loss", "g_loss", "d_real", "d_fake", "d_grad_norm", "g_grad_norm")
 HIDDEN = ("step", "d_grad_norm", "g_grad_norm")  # recorded in the history, not shown on the line
 
 
@@ -31,20 +30,25 @@ class TrainingInterrupted(KeyboardInterrupt):
 
 
 def _all_finite(stats, so_far):
-    """Whether both losses of this step, and every earlier one in ``so_far``, are finite: a 0-d
-    array on the device (``None`` for "no step yet"), so that checking waits for nothing."""
-    xp = backend.get_array_module(stats["d_loss"], stats["g_loss"])
-    finite = xp.isfinite(stats["d_loss"]) & xp.isfinite(stats["g_loss"])
+    """Whether the losses of this step (D's, and G's where there is a G), and every earlier one in
+    ``so_far``, are finite: a 0-d array on the device (``None`` for "no step yet"), so that
+    checking waits for nothing."""
+    finite = backend.get_array_module(stats["d_loss"]).isfinite(stats["d_loss"])
+    if "g_loss" in stats:  # a classifier trained alone (the semi-supervised demo's --no-gan) has none
+        finite = finite & backend.get_array_module(stats["g_loss"]).isfinite(stats["g_loss"])
     return finite if so_far is None else so_far & finite
 
 
 def _read(stats, finite):
-    """The logged statistics as Python floats and the finiteness flag as a bool, in one copy
-    from the device (the loop's only synchronisation)."""
+    """The step's statistics (every one but the step number: both losses, D's scores, the
+    gradient norms, and whatever else the trainer adds, such as ACGAN's class losses) as Python
+    floats and the finiteness flag as a bool, in one copy from the device (the loop's only
+    synchronisation)."""
     xp = backend.get_array_module(stats["d_loss"])
-    values = [xp.asarray(stats[k], dtype="float64") for k in LOGGED] + [finite.astype("float64")]
+    logged = [k for k in stats if k != "step"]
+    values = [xp.asarray(stats[k], dtype="float64") for k in logged] + [finite.astype("float64")]
     *numbers, all_finite = backend.to_numpy(xp.stack(values)).tolist()
-    return dict(zip(LOGGED, numbers)), bool(all_finite)
+    return dict(zip(logged, numbers)), bool(all_finite)
 
 
 def fit(trainer, steps, log_every=100, on_log=None, checkpoint=None, checkpoint_every=1000,
@@ -102,9 +106,9 @@ def fit(trainer, steps, log_every=100, on_log=None, checkpoint=None, checkpoint_
             if not all_finite:
                 kept = (f"; the last good checkpoint (step {last_saved}) is kept at {checkpoint}"
                         if last_saved is not None else "")
+                losses = ", ".join(f"{k} {numbers[k]}" for k in ("d_loss", "g_loss") if k in numbers)
                 raise NonFiniteLossError(f"a loss became NaN or infinite between steps {last_checked + 1} and "
-                                         f"{step} (d_loss {numbers['d_loss']}, g_loss {numbers['g_loss']} at "
-                                         f"step {step}), training stopped{kept}")
+                                         f"{step} ({losses} at step {step}), training stopped{kept}")
             last_checked, finite = step, None
             if log:
                 record = {"step": step, **numbers}

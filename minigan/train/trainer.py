@@ -42,10 +42,14 @@ class GANTrainer:
         ema_decay: if given (e.g. 0.999), also keep ``generator_ema``, an exponential moving
             average of the generator's weights (Yazici et al. 2019; ProGAN, StyleGAN,
             BigGAN): it averages out the oscillation of the game and samples more sharply.
+        ema_warmup: with ``ema_decay``, average with the decay min(ema_decay, (1 + t) / (10 + t))
+            at generator update t (TensorFlow's ``ExponentialMovingAverage`` with
+            ``num_updates``): short at first, it lengthens to ``ema_decay`` (from t = 8990 for
+            0.999), so that samples drawn early in a run do not still carry the initial weights.
     """
 
     def __init__(self, generator, discriminator, g_optimizer, d_optimizer, sample_real, z_dim,
-                 batch_size=64, loss="non-saturating", n_critic=1, ema_decay=None):
+                 batch_size=64, loss="non-saturating", n_critic=1, ema_decay=None, ema_warmup=False):
         if batch_size < 1 or n_critic < 1 or z_dim < 1:
             raise ValueError(f"batch_size, n_critic and z_dim must be at least 1, got "
                              f"{batch_size}, {n_critic} and {z_dim}")
@@ -60,7 +64,7 @@ class GANTrainer:
         if not isinstance(every, int) or every < 1:
             raise ValueError(f"{self.loss!r}: penalty_every must be a positive integer (the penalty on "
                              f"every k-th update of D), got {every!r}")
-        self.ema_decay = ema_decay
+        self.ema_decay, self.ema_warmup = ema_decay, ema_warmup
         self.generator_ema = copy.deepcopy(generator) if ema_decay else None
         self.steps = 0  # generator updates made so far
 
@@ -88,16 +92,26 @@ class GANTrainer:
         fake_logits = D(fake)
         loss_fake = loss.d_fake(fake_logits)
 
-        d_loss = loss_real + loss_fake
-        penalty = loss.penalty(D, real, fake) if with_penalty else None  # WGAN-GP, R1: D's input gradient
+        d_loss = self.update_discriminator(loss_real + loss_fake, D, real, fake, with_penalty)
+        return d_loss, loss.score(real_logits), loss.score(fake_logits)
+
+    def update_discriminator(self, d_loss, critic, real, fake, with_penalty=True):
+        """Add the loss's gradient penalty to ``d_loss``, backpropagate it and step D's optimizer;
+        returns D's loss with the penalty.
+
+        ``critic`` is D as a function of its images alone (the penalty differentiates it with
+        respect to them); ``real`` and ``fake`` are the batches D just judged.
+        """
+        loss = self.loss
+        penalty = loss.penalty(critic, real, fake) if with_penalty else None  # WGAN-GP, R1: D's input gradient
         if penalty is not None:
             # lazy regularisation: added on every k-th update only, k times as strong
             d_loss = d_loss + loss.penalty_every * penalty
         self.d_optimizer.zero_grad()
         d_loss.backward()  # reaches D's parameters only: the fake batch has no creator
         self.d_optimizer.step()
-        loss.after_d_step(D)  # WGAN's weight clipping; nothing for the other losses
-        return d_loss, loss.score(real_logits), loss.score(fake_logits)
+        loss.after_d_step(self.discriminator)  # WGAN's weight clipping; nothing for the other losses
+        return d_loss
 
     def generator_step(self):
         """One update of G through D; returns G's loss."""
@@ -105,22 +119,29 @@ class GANTrainer:
 
         # 3. G makes a fresh batch, D judges it, target "real".  Non-saturating: minimise -log D(G(z))
         g_loss = loss.g(D(G(self.noise(self.batch_size))))
-        g_params = list(G.parameters())
+        self.update_generator(g_loss)
+        return g_loss
+
+    def update_generator(self, g_loss):
+        """Backpropagate ``g_loss`` into G's parameters only, step G's optimizer and the weight average."""
+        g_params = list(self.generator.parameters())
         # gradients for G's parameters only: D's parameters and their .grad stay untouched
         for p, g in zip(g_params, grad(g_loss, g_params, allow_unused=True)):
             p.grad = g
         self.g_optimizer.step()
         if self.generator_ema is not None:
             self._update_ema()
-        return g_loss
 
     def _update_ema(self):
         """ema = decay * ema + (1 - decay) * weights, for parameters and buffers alike."""
+        decay = self.ema_decay
+        if self.ema_warmup:
+            decay = min(decay, (1 + self.steps) / (10 + self.steps))
         pairs = zip(self.generator_ema.state_dict(keep_vars=True).values(),
                     self.generator.state_dict(keep_vars=True).values())
         for average, current in pairs:
-            average *= self.ema_decay
-            average += (1 - self.ema_decay) * current
+            average *= decay
+            average += (1 - decay) * current
 
     def sampler(self):
         """The generator to sample with: the weight average when there is one."""
