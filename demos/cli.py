@@ -77,20 +77,21 @@ class Integer(Scalar):
 
 
 class Number(Scalar):
-    """A finite number in (low, high), or [low, high) with ``closed_low``; the defaults make a
-    positive finite number (a learning rate, a penalty weight)."""
+    """A finite number in (low, high), with ``low`` included if ``closed_low`` and ``high`` if
+    ``closed_high``; the defaults make a positive finite number (a learning rate, a penalty weight)."""
 
     parse, types, noun = float, (int, float), "a number"
 
-    def __init__(self, low=0.0, high=math.inf, closed_low=False):
-        self.low, self.high, self.closed_low = low, high, closed_low
+    def __init__(self, low=0.0, high=math.inf, closed_low=False, closed_high=False):
+        self.low, self.high, self.closed_low, self.closed_high = low, high, closed_low, closed_high
 
     def _in_range(self, value, shown):
         above = self.low <= value if self.closed_low else self.low < value
-        if not (above and value < self.high and math.isfinite(value)):  # also refuses nan
+        below = value <= self.high if self.closed_high else value < self.high
+        if not (above and below and math.isfinite(value)):  # also refuses nan
             if self.low == 0 and self.high == math.inf and not self.closed_low:
                 raise argparse.ArgumentTypeError(f"{shown} must be a positive finite number")
-            interval = f"{'[' if self.closed_low else '('}{self.low}, {self.high})"
+            interval = f"{'[' if self.closed_low else '('}{self.low}, {self.high}{']' if self.closed_high else ')'}"
             raise argparse.ArgumentTypeError(f"{shown} must be a number in {interval}")
         return value
 

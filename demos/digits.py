@@ -2,8 +2,9 @@
 classifier, and the parts of a run around the training step.
 
 ``demos/digits_dcgan.py`` trains DCGAN on the digits; ``demos/digits_conditional.py`` trains
-the same networks, with the same recipe, conditioned on the class (cGAN, ACGAN). Each piece
-lives here once, so that the two runs stay comparable:
+the same networks, with the same recipe, conditioned on the class (cGAN, ACGAN); InfoGAN's demo
+adds a code to them, and BEGAN's (``demos/digits_began.py``) takes everything but DCGAN's
+networks and loss. Each piece lives here once, so that the runs stay comparable:
 
 * ``DEFAULTS``, ``SETTINGS``, ``add_digits_flags``, ``network_sizes``: the recipe and the flags
   that change it;
@@ -23,7 +24,9 @@ import time
 import types
 
 from cli import RUN_SETTINGS, SIZE, Integer, Number, Text, fail, write_json
-from runs import checkpoint_in, restoring, run_config, saved_frames, saved_history, train_run, writable_folder
+from runs import (
+    checkpoint_in, resolve_config, restoring, run_config, saved_frames, saved_history, train_run, writable_folder,
+)
 
 # DCGAN's optimizer and loss, with a stride-1 layer at the image's resolution in each network,
 # samples from a weight average of G, and the run long enough for the average to pay
@@ -45,18 +48,20 @@ COLUMNS = 10  # images per row of a grid
 
 # ---------------------------------------------------------------- the recipe and its flags
 
-def add_digits_flags(parser):
+def add_digits_flags(parser, dcgan=True):
     """Add the flags of the data and of DCGAN's recipe to a demo's ``parser`` (``cli.add_run_flags``'s);
-    returns it."""
+    returns it. ``dcgan=False`` leaves out DCGAN's loss and networks (--loss, --width,
+    --full-res-width), for a demo with networks and a loss of its own (BEGAN's)."""
     parser.add_argument("--data", type=Text(), help="a folder with MNIST-style IDX files "
                         "(train-images-idx3-ubyte[.gz], ...); default: scikit-learn's 8x8 digits")
-    parser.add_argument("--loss", help="the GAN objective: minimax, non-saturating, least-squares, hinge, "
-                        "wasserstein, wgan-gp, ns-r1 or ls-r1 (default non-saturating)")
-    parser.add_argument("--width", type=SETTINGS["width"], help="channels of D's first and G's last strided "
-                        f"convolution; twice as many at the smallest feature map (default {DEFAULTS['width']})")
-    parser.add_argument("--full-res-width", type=SETTINGS["full_res_width"], help="channels of the stride-1 3x3 "
-                        f"convolution at the image's resolution in each network, 0 for none (default "
-                        f"{DEFAULTS['full_res_width']})")
+    if dcgan:
+        parser.add_argument("--loss", help="the GAN objective: minimax, non-saturating, least-squares, hinge, "
+                            "wasserstein, wgan-gp, ns-r1 or ls-r1 (default non-saturating)")
+        parser.add_argument("--width", type=SETTINGS["width"], help="channels of D's first and G's last strided "
+                            f"convolution; twice as many at the smallest feature map (default {DEFAULTS['width']})")
+        parser.add_argument("--full-res-width", type=SETTINGS["full_res_width"], help="channels of the stride-1 "
+                            f"3x3 convolution at the image's resolution in each network, 0 for none (default "
+                            f"{DEFAULTS['full_res_width']})")
     parser.add_argument("--ema-decay", type=SETTINGS["ema_decay"], help="sample from a weight average of G with "
                         f"this decay, 0 for G itself (default {DEFAULTS['ema_decay']})")
     parser.add_argument("--train-classifier", action="store_true",
@@ -87,11 +92,13 @@ def load_data(folder):
     return train, test
 
 
-def classifier(train, test, retrain):
-    """The scoring classifier for ``train``'s data set, from the cache or trained now."""
+def classifier(train, test, retrain, min_accuracy=None):
+    """The scoring classifier for ``train``'s data set, from the cache or trained now; a warning
+    when its held-out accuracy is below ``min_accuracy`` (default ``MIN_ACCURACY``, 97%)."""
     from minigan.metrics import load_or_train_classifier
     from minigan.metrics.classifier import MIN_ACCURACY
 
+    min_accuracy = MIN_ACCURACY if min_accuracy is None else min_accuracy
     path = os.path.join("runs", "classifiers", f"{train.key}.npz")
     if retrain or not os.path.lexists(path):
         writable_folder(os.path.dirname(path), "the classifier cache")  # now, not after training it
@@ -105,8 +112,8 @@ def classifier(train, test, retrain):
         fail(f"{err}; retrain it with --train-classifier")
     print(f"scoring classifier: {100 * accuracy:.2f}% accuracy on {len(test)} held-out real images"
           + (" (trained now)" if trained else f" (cached in {path})"), flush=True)
-    if accuracy < MIN_ACCURACY:
-        print(f"warning: below the {100 * MIN_ACCURACY:.0f}% the score needs; retrain with --train-classifier",
+    if accuracy < min_accuracy:
+        print(f"warning: below the {100 * min_accuracy:.0f}% the score needs; retrain with --train-classifier",
               file=sys.stderr)
     return model
 
@@ -129,7 +136,8 @@ def prepare(args, folder, defaults=DEFAULTS, settings=SETTINGS):
         return None
     out = args.out or os.path.join("runs", folder, train.key)
     checkpoint, saved = checkpoint_in(out, args)
-    config = run_config(args, defaults, settings, saved, checkpoint)
+    # a run with a GAN loss takes its paper's settings under the flags; BEGAN's has no loss to choose
+    config = (run_config if "loss" in defaults else resolve_config)(args, defaults, settings, saved, checkpoint)
     if args.out is not None or config["data"] != args.data:  # not loaded yet, or not the checkpoint's data
         train, test = load_data(config["data"])
     if saved is not None and saved.get("data_key", train.key) != train.key:
@@ -146,14 +154,17 @@ def prepare(args, folder, defaults=DEFAULTS, settings=SETTINGS):
 
 def make_trainer(trainer_class, G, D, sample_real, config, objective, **more):
     """A ``trainer_class`` (``GANTrainer`` or ``ConditionalGANTrainer``) of G and D: DCGAN's Adam
-    for each, the run's batch size, loss and critic steps, samples from a weight average of G
-    with its warm-up (``ema_decay`` 0: from G itself); ``more`` goes to the trainer as well."""
+    for each, the run's batch size, loss (``objective``; ``None`` for a trainer that writes its
+    own, BEGAN's) and critic steps, samples from a weight average of G with its warm-up
+    (``ema_decay`` 0: from G itself); ``more`` goes to the trainer as well."""
     from minigan import optim
 
+    if objective is not None:
+        more["loss"] = objective
     betas = tuple(config["betas"])
     return trainer_class(G, D, optim.Adam(G.parameters(), lr=config["lr"], betas=betas),
                          optim.Adam(D.parameters(), lr=config["lr"], betas=betas), sample_real, config["z_dim"],
-                         batch_size=config["batch_size"], loss=objective, n_critic=config["n_critic"],
+                         batch_size=config["batch_size"], n_critic=config["n_critic"],
                          ema_decay=config["ema_decay"] or None, ema_warmup=True, **more)
 
 
@@ -169,13 +180,13 @@ def restore(job, trainer, batches, frame_shapes):
         job.frames = saved_frames(job.saved, frame_shapes)
 
 
-def generate(trainer, *inputs):
-    """Images (N, C, H, W) from the trainer's sampler (the weight average of G) in evaluation
-    mode, BatchNorm with its running statistics: one image does not depend on the others in its
-    batch. ``inputs``: the noise z (N, z_dim), and for a conditional G the labels (N,)."""
+def generate(trainer, *inputs, network=None):
+    """Images (N, C, H, W) from the trainer's sampler (the weight average of G), or ``network``,
+    in evaluation mode, BatchNorm with its running statistics: one image does not depend on the
+    others in its batch. ``inputs``: the noise z (N, z_dim), and for a conditional G the labels (N,)."""
     from minigan import no_grad
 
-    sampler = trainer.sampler()
+    sampler = trainer.sampler() if network is None else network
     was_training = sampler.training
     with no_grad():
         images = sampler.eval()(*inputs).data
@@ -216,16 +227,17 @@ def evaluation(args, job, frame, sample, score):
     return on_log
 
 
-def train(job, trainer, batches, on_log, what):
+def train(job, trainer, batches, on_log, what, schedulers=()):
     """Train ``what`` (the model, for the first line) to the run's last step, checkpointing every
-    ``GRID_EVERY`` steps with the configuration, the frames, the batch order and the data's key;
-    returns the seconds it took."""
+    ``GRID_EVERY`` steps with the configuration, the frames, the batch order and the data's key,
+    stepping ``schedulers`` (learning-rate schedules) after every step; returns the seconds it took."""
     size = job.train.image_size
     print(f"training {what} on {len(job.train)} real {size}x{size} {job.train.name} images for "
           f"{job.config['steps']} steps, writing to {job.out}", flush=True)
     start = time.perf_counter()
     job.history = train_run(trainer, job.config["steps"], job.out, job.checkpoint, job.saved is not None,
                             log_every=100, on_log=on_log, checkpoint_every=GRID_EVERY, history=job.history,
+                            schedulers=schedulers,
                             extra_state={"config": job.config, "frames": job.frames, "batches": batches.state,
                                          "data_key": job.train.key})
     return time.perf_counter() - start

@@ -100,3 +100,32 @@ def conditional_scores(model, images, labels, real_images, real_labels):
     diversity, per_class_diversity = within_class_diversity(features, labels, real_features, real_labels, n_classes)
     return {"accuracy": accuracy, "per_class_accuracy": per_class_accuracy, "diversity": diversity,
             "per_class_diversity": per_class_diversity}
+
+
+def predicted_class_diversity(model, images, real_images, real_labels):
+    """The within-class diversity of an unconditional generator's ``images`` (N, C, H, W): each
+    image's class is the one the classifier ``model`` predicts for it, and each class's images
+    are compared with the real held-out images (M, C, H, W) of that class (``real_labels`` (M,)),
+    as ``within_class_diversity`` does.
+
+    A class predicted for fewer than two images has no pair to measure and is left out: its
+    entry in the per-class list is ``None`` (classes covered says how many are missing).
+    Returns ``(mean over the measured classes, per class)``, the mean ``None`` when none is.
+    """
+    n_classes = model.config["n_classes"]
+    features, predictions = features_and_predictions(model, images)
+    real_features, _ = features_and_predictions(model, real_images)
+    real_labels = _host(real_labels)
+    measured = numpy.flatnonzero(numpy.bincount(predictions, minlength=n_classes) >= 2)
+    per_class = [None] * n_classes
+    if not measured.size:
+        return None, per_class
+    # the measured classes renumbered 0 .. len(measured) - 1, so that no class is empty
+    renumber = numpy.full(n_classes, -1)
+    renumber[measured] = numpy.arange(measured.size)
+    kept, real_kept = renumber[predictions] >= 0, renumber[real_labels] >= 0
+    mean, ratios = within_class_diversity(features[kept], renumber[predictions[kept]], real_features[real_kept],
+                                          renumber[real_labels[real_kept]], measured.size)
+    for k, ratio in zip(measured, ratios):
+        per_class[int(k)] = ratio
+    return mean, per_class

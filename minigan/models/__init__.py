@@ -17,3 +17,15 @@ __all__ += ["InfoGANGenerator", "InfoGANDiscriminator"]
 from minigan.models.semisupervised import GaussianNoise, SemiSupervisedClassifier
 
 __all__ += ["SemiSupervisedClassifier", "GaussianNoise"]
+from minigan.models.translation import (
+    DiscriminatorPair, GeneratorPair, PatchDiscriminator, ResidualBlock, ResNetGenerator, UNetGenerator,
+)
+
+__all__ += ["UNetGenerator", "ResNetGenerator", "ResidualBlock", "PatchDiscriminator", "GeneratorPair",
+            "DiscriminatorPair"]
+from minigan.models.began import (
+    BEGANDiscriminator, BEGANGenerator, began_decoder, began_encoder, began_init_, reconstruction_loss,
+)
+
+__all__ += ["BEGANGenerator", "BEGANDiscriminator", "began_decoder", "began_encoder", "began_init_",
+            "reconstruction_loss"]

@@ -11,8 +11,10 @@ def _series(history, key):
 def save_training_curves(path, history):
     """Save the losses, D's scores on real and generated batches, and, when the history has
     them, the modes covered and the high-quality fraction, or the test accuracy (the
-    semi-supervised demo's), against the step; a panel shows the curves the history has."""
-    panels = [("losses", ("d_loss", "g_loss", "labelled_loss")), ("D(x) and D(G(z))", ("d_real", "d_fake"))]
+    semi-supervised demo's), the FID, BEGAN's M_global and k_t, against the step; a panel
+    shows the curves the history has."""
+    panels = [("losses", ("d_loss", "g_loss", "labelled_loss")), ("D(x) and D(G(z))", ("d_real", "d_fake")),
+              ("FID", ("fid",)), ("M_global", ("m_global", "m_global_eval")), ("k_t", ("k",))]
     if any("test_accuracy" in r for r in history):
         panels.append(("test accuracy", ("test_accuracy",)))
     if any("modes" in r for r in history):

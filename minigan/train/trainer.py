@@ -35,7 +35,8 @@ class GANTrainer:
         discriminator: a Module mapping samples to logits (N, 1).
         g_optimizer, d_optimizer: their optimizers (separate learning rates live there).
         sample_real: a function ``n -> Tensor`` drawing a batch of real samples.
-        z_dim: the size of the noise vector.
+        z_dim: the size of the noise vector; 0 for a generator that reads no noise, only the
+            images it translates (pix2pix and CycleGAN, minigan/train/translation.py).
         batch_size: samples per batch, real and generated.
         loss: a name from ``minigan.gan.losses.LOSSES`` or a loss object.
         n_critic: discriminator updates per generator update.
@@ -50,8 +51,8 @@ class GANTrainer:
 
     def __init__(self, generator, discriminator, g_optimizer, d_optimizer, sample_real, z_dim,
                  batch_size=64, loss="non-saturating", n_critic=1, ema_decay=None, ema_warmup=False):
-        if batch_size < 1 or n_critic < 1 or z_dim < 1:
-            raise ValueError(f"batch_size, n_critic and z_dim must be at least 1, got "
+        if batch_size < 1 or n_critic < 1 or z_dim < 0:
+            raise ValueError(f"batch_size and n_critic must be at least 1 and z_dim at least 0, got "
                              f"{batch_size}, {n_critic} and {z_dim}")
         if ema_decay is not None and not 0 < ema_decay < 1:
             raise ValueError(f"ema_decay must be in (0, 1), got {ema_decay!r}")
