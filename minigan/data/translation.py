@@ -151,6 +151,7 @@ def load_digits_on_photos(seed=DATA_SEED):
     key = f"digits-on-photos-{fingerprint.hexdigest()[:12]}"
 
     def paired(split, a, b):
+        """The split's pairs: A and B images (host arrays in [0, 1]) mapped to [-1, 1], with its labels and indices."""
         labels = backend.to_numpy(split.labels)
         return PairedImages(ImageData(a * 2 - 1, labels, "digits", split.n_classes, key, split.indices),
                             ImageData(b * 2 - 1, labels, "digits-on-photos", split.n_classes, key, split.indices))

@@ -235,7 +235,8 @@ class CycleGANTrainer(TranslationTrainer):
         if history_size and history_size < batch_size:
             raise ValueError(f"history_size {history_size} must be 0 or at least the batch size {batch_size}")
         self.lambda_cycle, self.lambda_identity = lambda_cycle, lambda_identity
-        self.image_history = {"a": ImagePool(history_size), "b": ImagePool(history_size)}  # F(b)'s for D_A, G(a)'s for D_B
+        # D_A is shown F(b)'s from history "a", D_B is shown G(a)'s from history "b"
+        self.image_history = {"a": ImagePool(history_size), "b": ImagePool(history_size)}
 
     def discriminator_step(self, with_penalty=True):
         """One update of both Ds on real images and on translations from the history; returns (loss,
