@@ -69,7 +69,7 @@ def began_decoder(h_dim, image_size=8, channels=1, width=32, dtype="float32"):
     Linear to (width, base, base), then at each of the three resolutions a 3x3 convolution
     with ELU, with a nearest-neighbour upsampling between them, and a last 3x3 convolution to
     ``channels``. G is this decoder with a Tanh after it (``BEGANGenerator``); D's autoencoder
-    ends with one (``BEGANDiscriminator``).
+    ends with this decoder and no Tanh (``BEGANDiscriminator``).
     """
     base = feature_map_size(image_size)
     return nn.Sequential(
@@ -87,9 +87,9 @@ def began_decoder(h_dim, image_size=8, channels=1, width=32, dtype="float32"):
 def began_encoder(h_dim, image_size=8, channels=1, width=32, dtype="float32"):
     """BEGAN's encoder: (N, channels, image_size, image_size) -> the embedding h (N, h_dim).
 
-    A 3x3 convolution to ``width`` channels; then twice a 3x3 convolution and a stride-2 3x3
-    convolution that halves the side and adds ``width`` channels (the paper's subsampling),
-    each with ELU; a 3x3 convolution at the smallest side, and a Linear layer to h.
+    A 3x3 convolution to ``width`` channels; then twice a stride-2 3x3 convolution that halves
+    the side and adds ``width`` channels (the paper's subsampling) followed by a 3x3
+    convolution at the new side, each with ELU; and a Linear layer to h.
     """
     base = feature_map_size(image_size)
     return nn.Sequential(
