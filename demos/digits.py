@@ -25,7 +25,8 @@ import types
 
 from cli import RUN_SETTINGS, SIZE, Integer, Number, Text, fail, write_json
 from runs import (
-    checkpoint_in, resolve_config, restoring, run_config, saved_frames, saved_history, train_run, writable_folder,
+    checkpoint_in, resolve_config, restoring, run_config, save_training_gif, saved_frames, saved_history, train_run,
+    writable_folder,
 )
 
 # DCGAN's optimizer and loss, with a stride-1 layer at the image's resolution in each network,
@@ -267,7 +268,7 @@ def save_history_figures(job):
     from minigan.plot import save_grid_animation, save_training_curves
 
     save_training_curves(os.path.join(job.out, "curves.png"), job.history)
-    save_grid_animation(os.path.join(job.out, "training.gif"), job.frames, columns=COLUMNS)
+    save_training_gif(save_grid_animation, os.path.join(job.out, "training.gif"), job.frames, columns=COLUMNS)
 
 
 def print_scores(job, table):

@@ -25,7 +25,9 @@ for _variable in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
 
 from cli import (RUN_SETTINGS, SIZE, Choice, Integer, Number, OrNone, add_run_flags, fail, import_minigan, parse,
                  write_json)
-from runs import checkpoint_in, restoring, run, run_config, saved_frames, saved_history, train_run
+from runs import (
+    checkpoint_in, restoring, run, run_config, save_training_gif, saved_frames, saved_history, train_run,
+)
 
 # Defaults per data set: the settings behind the tables of docs/results.md.
 DEFAULTS = {
@@ -176,7 +178,7 @@ def main(argv=None):
         save_samples_figure(os.path.join(out, "samples.png"), real, samples,
                             decision_surface(D, extent, config["pack"], scale), extent, title)
         save_training_curves(os.path.join(out, "curves.png"), history)
-        save_animation(os.path.join(out, "training.gif"), frames, real[:FRAME_POINTS], extent)
+        save_training_gif(save_animation, os.path.join(out, "training.gif"), frames, real[:FRAME_POINTS], extent)
     kl = "n/a" if scores["reverse_kl"] is None else f"{scores['reverse_kl']:.4f}"
     print(f"modes {scores['modes']}/{scores['n_modes']} | high quality {100 * scores['high_quality']:.1f}% "
           f"| reverse KL {kl} | {seconds:.0f} s | written to {out}")

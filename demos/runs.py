@@ -171,6 +171,16 @@ def saved_frames(saved, shapes):
     return [[frame[0], *map(to_numpy, frame[1:])] for frame in frames]
 
 
+def save_training_gif(save, path, frames, *args, **kwargs):
+    """``save(path, frames, *args, **kwargs)``, one of minigan.plot's GIF writers; or, when the run
+    recorded no frames (every step of it trained with --no-plots, and it was resumed without
+    the flag to draw its figures), one line that says why there is no GIF."""
+    if frames:
+        save(path, frames, *args, **kwargs)
+    else:
+        print(f"{os.path.basename(path)} not written: the run recorded no frames (it trained with --no-plots)")
+
+
 # ---------------------------------------------------------------- stopping
 
 class Stop(KeyboardInterrupt):

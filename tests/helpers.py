@@ -79,3 +79,15 @@ def spaced(data, shape, gap=0.25):
     size = int(np.prod(shape))
     order = np.array(data.draw(st.permutations(range(size))), dtype=np.float64)
     return ((order - size // 2) * gap).reshape(shape)
+
+
+def gif_frames(path):
+    """The frames of the GIF at ``path``, each an RGB array (H, W, 3)."""
+    from PIL import Image
+
+    with Image.open(path) as gif:
+        frames = []
+        for i in range(gif.n_frames):
+            gif.seek(i)
+            frames.append(np.asarray(gif.convert("RGB")))
+    return frames

@@ -78,6 +78,19 @@ def test_short_run_on_idx_files_writes_its_outputs_and_resumes_exactly(tmp_path)
     np.testing.assert_array_equal(np.load(out / "samples.npy"), np.load(tmp_path / "straight" / "samples.npy"))
 
 
+def test_a_run_trained_without_plots_draws_its_figures_when_resumed_with_them(tmp_path):
+    data = tiny_digits(tmp_path)
+    out = tmp_path / "out"
+    first = run_demo("--data", str(data), "--steps", "2", "--batch-size", "16", "--no-plots", "--out", str(out),
+                     cwd=tmp_path)
+    assert first.returncode == 0, first.stderr
+    resumed = run_demo("--resume", "--out", str(out), cwd=tmp_path)  # no step left: only the figures
+    assert resumed.returncode == 0, resumed.stderr
+    assert "training.gif not written: the run recorded no frames (it trained with --no-plots)" in resumed.stdout
+    assert (out / "samples.png").stat().st_size > 0 and (out / "curves.png").stat().st_size > 0
+    assert not (out / "training.gif").exists()
+
+
 def test_too_large_batch_and_bad_cached_classifier_are_clear_errors(tmp_path):
     data = tmp_path / "tiny"
     data.mkdir()

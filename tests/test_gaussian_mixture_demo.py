@@ -90,6 +90,16 @@ def test_demo_writes_its_outputs_and_resumes(tmp_path):
     assert json.loads((out / "metrics.json").read_text())["steps"] == 300
 
 
+def test_a_run_trained_without_plots_draws_its_figures_when_resumed_with_them(tmp_path):
+    out = tmp_path / "ring"
+    first = run_demo("--steps", "2", "--no-plots", "--out", str(out))
+    assert first.returncode == 0, first.stderr
+    resumed = run_demo("--resume", "--out", str(out))  # no step left: only the figures
+    assert resumed.returncode == 0, resumed.stderr
+    assert "training.gif not written: the run recorded no frames (it trained with --no-plots)" in resumed.stdout
+    assert (out / "samples.png").stat().st_size > 0 and not (out / "training.gif").exists()
+
+
 def test_r1_settings_are_the_losss_own_unless_the_flags_set_them(tmp_path):
     """The grid's ls-r1 records its own gamma and interval, 0.05 and every 8th update of D,
     unless --r1-gamma and --r1-every say otherwise."""

@@ -1,11 +1,12 @@
-"""The 2D GAN figures: the animation redraws only what changes, one frame per snapshot."""
+"""The 2D GAN figures: the animation redraws only what changes, one frame per snapshot, and none is an error."""
 
 import numpy as np
+import pytest
 from matplotlib.contour import ContourSet
 from matplotlib.figure import Figure
-from PIL import Image
 
 from minigan.plot.gan2d import _draw, _redraw, save_animation
+from tests.helpers import gif_frames
 
 EXTENT = (-2.0, 2.0, -2.0, 2.0)
 
@@ -40,10 +41,12 @@ def test_animation_has_one_frame_per_snapshot(tmp_path):
     path = tmp_path / "training.gif"
     frames = [_frame(step, shift) for step, shift in ((0, -0.5), (1, 0.0), (2, 0.5))]
     save_animation(path, frames, np.zeros((5, 2)), EXTENT)
-    with Image.open(path) as gif:
-        pictures = []
-        for i in range(gif.n_frames):
-            gif.seek(i)
-            pictures.append(np.asarray(gif.convert("RGB")))
+    pictures = gif_frames(path)
     assert len(pictures) == 3
     assert all((a != b).any() for a, b in zip(pictures, pictures[1:]))  # each frame shows its snapshot
+
+
+def test_animation_without_frames_is_a_clear_error(tmp_path):
+    with pytest.raises(ValueError, match="no frames to animate"):
+        save_animation(tmp_path / "training.gif", [], np.zeros((5, 2)), EXTENT)
+    assert not (tmp_path / "training.gif").exists()

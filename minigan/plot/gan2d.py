@@ -52,7 +52,10 @@ def save_samples_figure(path, real, fake, surface, extent, title=""):
 
 
 def save_animation(path, frames, real, extent, fps=6):
-    """Save an animated GIF: one frame per ``(step, fake, surface)`` in ``frames``."""
+    """Save an animated GIF: one frame per ``(step, fake, surface)`` in ``frames``; an empty
+    ``frames`` is a ValueError: a GIF needs at least one frame."""
+    if not frames:
+        raise ValueError(f"no frames to animate into {path}")
     fig = Figure(figsize=(5, 5))
     ax = fig.add_subplot()
     writer = PillowWriter(fps=fps)

@@ -52,7 +52,10 @@ def save_image_grid(path, images, title="", columns=None):
 
 def save_grid_animation(path, frames, columns=None, fps=4):
     """Save an animated GIF, one grid per ``(step, images)`` in ``frames``: the same latent
-    vectors at each step, so each cell shows one sample improving over training."""
+    vectors at each step, so each cell shows one sample improving over training. An empty
+    ``frames`` is a ValueError: a GIF needs at least one frame."""
+    if not frames:
+        raise ValueError(f"no frames to animate into {path}")
     fig = Figure(figsize=(4, 4.3))
     ax = fig.add_subplot()
     writer = PillowWriter(fps=fps)
