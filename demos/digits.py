@@ -119,10 +119,11 @@ def classifier(train, test, retrain, min_accuracy=None):
     return model
 
 
-def prepare(args, folder, defaults=DEFAULTS, settings=SETTINGS):
+def prepare(args, folder, defaults=DEFAULTS, settings=SETTINGS, older=None):
     """The run that ``args`` asks for (a "job"), each problem a one-line error before anything trains.
 
-    ``folder`` names the default output folder under runs/ (``runs/<folder>/<data key>``).
+    ``folder`` names the default output folder under runs/ (``runs/<folder>/<data key>``);
+    ``older``: the settings a checkpoint may lack (``runs.resolve_config``).
     Returns a namespace: ``train``, ``test`` (ImageData), ``out``, ``checkpoint`` (its path),
     ``saved`` (its contents on ``--resume``, else ``None``), ``config`` and ``scorer`` (the
     classifier); ``None`` after ``--train-classifier``, which trains and caches the
@@ -138,7 +139,7 @@ def prepare(args, folder, defaults=DEFAULTS, settings=SETTINGS):
     out = args.out or os.path.join("runs", folder, train.key)
     checkpoint, saved = checkpoint_in(out, args)
     # a run with a GAN loss takes its paper's settings under the flags; BEGAN's has no loss to choose
-    config = (run_config if "loss" in defaults else resolve_config)(args, defaults, settings, saved, checkpoint)
+    config = (run_config if "loss" in defaults else resolve_config)(args, defaults, settings, saved, checkpoint, older)
     if args.out is not None or config["data"] != args.data:  # not loaded yet, or not the checkpoint's data
         train, test = load_data(config["data"])
     if saved is not None and saved.get("data_key", train.key) != train.key:

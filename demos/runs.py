@@ -78,27 +78,30 @@ def checkpoint_in(out, args):
         fail(f"--resume: {err}; start a new run with --overwrite")
 
 
-def run_config(args, defaults, settings, saved=None, source=None):
+def run_config(args, defaults, settings, saved=None, source=None, older=None):
     """The run's configuration: the defaults with the chosen loss's paper settings (``n_critic``,
     Adam's) over them, then the flags given; on resume, the checkpoint's (see ``resolve_config``)."""
     from minigan.gan.losses import LOSSES
 
     loss = args.loss or defaults["loss"]
     return resolve_config(args, {**defaults, "loss": loss, **LOSSES[loss].paper_settings}, settings, saved,
-                          source)
+                          source, older)
 
 
-def resolve_config(args, defaults, settings, saved=None, source=None):
+def resolve_config(args, defaults, settings, saved=None, source=None, older=None):
     """The run's configuration: the defaults, then the flags given; on resume, the checkpoint's.
 
     A resumed run keeps its saved settings, each checked against ``settings`` (the bounds of
     the flags); ``--steps`` may extend the run, never cut it below the checkpoint's step; any
-    other flag that contradicts the checkpoint (``source``) is an error.
+    other flag that contradicts the checkpoint (``source``) is an error. ``older`` holds the
+    settings a demo added after its first checkpoints, each with the value those trained with.
     """
     given = {k: v for k, v in vars(args).items() if k in defaults and v is not None}
     if saved is None:
         return {**defaults, **given}
     config = saved.get("config")
+    if isinstance(config, dict):
+        config = {**(older or {}), **config}
     missing = sorted(set(defaults) - set(config)) if isinstance(config, dict) else ["configuration"]
     if missing:
         fail(f"--resume: {source} was not written by this demo: it has no {', '.join(missing)}")

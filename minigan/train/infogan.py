@@ -26,8 +26,10 @@ Its step makes GANTrainer's three moves:
 lambda_cat = 1 (the paper's, for a categorical code); lambda_cont = 1 by default, the paper's
 code's for MNIST: with a fixed unit variance the continuous term is a halved squared error
 whose value (1/6 for a Q that predicts 0, at most 0.5 + const) is already small beside the
-categorical one (log 10 at the start). The codes are drawn by ``minigan.backend``'s seeded
-generator, whose state a checkpoint holds: a resumed run draws the same codes.
+categorical one (log 10 at the start). The paper's text advises a smaller lambda for
+continuous codes; on the 8x8 digits 0.1 scored no better over five seeds (docs/results.md).
+The codes are drawn by ``minigan.backend``'s seeded generator, whose state a checkpoint holds:
+a resumed run draws the same codes.
 """
 
 import math
